@@ -437,8 +437,10 @@ ingest_step(wb_ingest *ing, sqlite3_stmt *st, struct wb_err *err)
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		const char *msg = sqlite3_errmsg(ing->db);
 
-		if ((rc & 0xff) == SQLITE_FULL)
-			return wb_errf(err, _("the disk holding the case is full: %s"), msg);
+		if ((rc & 0xff) == SQLITE_FULL || rc == SQLITE_IOERR_WRITE)
+			return wb_errf(err, _("cannot write to the case %s: the disk is full or a file size "
+					      "limit was reached (%s); the case is unchanged"),
+				       case_path(ing->c), msg);
 		return wb_errf(err, _("database error: %s"), msg);
 	}
 	return 0;
