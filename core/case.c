@@ -274,7 +274,7 @@ case_open(const char *path, int flags, const char *title, const char *symptom,
 		wb_errf(err, _("cannot open case %s: %s"), path, sqlite3_errmsg(c->db));
 		goto fail;
 	}
-	sqlite3_busy_timeout(c->db, 30000);
+	sqlite3_busy_timeout(c->db, CASE_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(c->db, 1);
 	if (!(flags & CASE_READONLY) &&
 	    db_exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0) {

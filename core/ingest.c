@@ -169,7 +169,12 @@ ingest_begin(wb_case *c, const char *path, const char *kind, const char *importe
 			goto fail;
 		ing->date_given = true;
 	}
-	if (exec(ing->db, "BEGIN IMMEDIATE", err) < 0) {
+	/* Another engineer's import holds the write lock for its whole length:
+	 * wait for it (up to an hour) rather than fail with "database is locked". */
+	sqlite3_busy_timeout(ing->db, 3600 * 1000);
+	rc = exec(ing->db, "BEGIN IMMEDIATE", err);
+	sqlite3_busy_timeout(ing->db, CASE_BUSY_TIMEOUT_MS);
+	if (rc < 0) {
 		wb_errf(err, _("cannot start the import: %s"), err->msg);
 		goto fail;
 	}
