@@ -235,7 +235,7 @@ case_open(const char *path, int flags, const char *title, const char *symptom,
 		if (!S_ISREG(st.st_mode))
 			return wb_errf(err, _("%s is not a regular file"), path);
 		if (st.st_uid != getuid() && !(flags & CASE_ALLOW_FOREIGN))
-			return wb_errf(err, _("%s belongs to another user (uid %u): refusing to open it (use --allow-foreign)"),
+			return wb_errf(err, _("%s belongs to another user (uid %u): refusing to open it (set WB_ALLOW_FOREIGN=1 to open it anyway)"),
 				       path, (unsigned)st.st_uid);
 		if (check_header(path, err) < 0)
 			return -1;
