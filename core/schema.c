@@ -77,19 +77,42 @@ static const char v1[] =
 	"  parsed TEXT);"		/* what wb understood from the line, for highlighting */
 	"CREATE INDEX text_lines_ev ON text_lines(evidence_id, line);"
 
-	/* ---- Process Monitor: importers/procmon.c ---- */
+	/* ---- Process Monitor: importers/procmon.c (docs/PROCMON.md) ---- */
+	/* Interned columns hold strings.id; they carry no REFERENCES clause
+	 * because a foreign-key probe per column per row would double the
+	 * import time of million-row captures (ingest_intern() guarantees
+	 * the ids). */
 	"CREATE TABLE procmon ("
 	"  id INTEGER PRIMARY KEY,"
 	"  evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,"
 	"  line INTEGER NOT NULL,"
-	"  seq INTEGER,"
-	"  tod INTEGER,"		/* time of day, 100 ns units, as in the file */
-	"  ts INTEGER,"			/* UTC microseconds, derived (see evidence.tz_minutes) */
-	"  process INTEGER REFERENCES strings(id), pid INTEGER, tid INTEGER,"
-	"  operation INTEGER REFERENCES strings(id), path TEXT,"
-	"  result INTEGER REFERENCES strings(id), detail TEXT,"
-	"  duration REAL, extra TEXT);"	/* extra: JSON of other columns */
+	"  seq INTEGER,"		/* Sequence column, when numeric */
+	"  tod INTEGER,"		/* local time of day in 100 ns ticks, as in the file */
+	"  ts INTEGER,"			/* UTC microseconds, derived (see evidence.tz_minutes); NULL without a date */
+	"  process INTEGER, pid INTEGER, tid INTEGER,"	/* process: strings.id */
+	"  operation INTEGER, path TEXT,"	/* operation: strings.id */
+	"  result INTEGER, detail TEXT,"	/* result: strings.id */
+	"  duration INTEGER,"		/* 100 ns ticks; NULL when it never completed */
+	"  class INTEGER, category INTEGER,"	/* Event Class, Category: strings.id */
+	"  proc INTEGER,"		/* procmon_process.id when per-process columns were exported */
+	"  extra TEXT);"		/* JSON object of columns wb does not know */
 	"CREATE INDEX procmon_ev ON procmon(evidence_id, id);"
+	/* Per-process columns (Image Path, Command Line, User, ...) once per process. */
+	"CREATE TABLE procmon_process ("
+	"  id INTEGER PRIMARY KEY,"
+	"  evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,"
+	"  pid INTEGER, name TEXT, parent_pid INTEGER, session INTEGER,"
+	"  image_path TEXT, command_line TEXT, user TEXT, auth_id TEXT,"
+	"  company TEXT, description TEXT, version TEXT,"
+	"  integrity TEXT, virtualized TEXT, architecture TEXT);"
+	"CREATE INDEX procmon_process_ev ON procmon_process(evidence_id, pid);"
+	/* The rows with their strings, for wb sql and the views. */
+	"CREATE VIEW procmon_rows AS SELECT p.id, p.evidence_id, p.line, p.seq, p.tod, p.ts,"
+	"  sp.s AS process, p.pid, p.tid, so.s AS operation, p.path, sr.s AS result, p.detail,"
+	"  p.duration, sc.s AS class, sg.s AS category, p.proc, p.extra FROM procmon p"
+	"  LEFT JOIN strings sp ON sp.id = p.process LEFT JOIN strings so ON so.id = p.operation"
+	"  LEFT JOIN strings sr ON sr.id = p.result LEFT JOIN strings sc ON sc.id = p.class"
+	"  LEFT JOIN strings sg ON sg.id = p.category;"
 
 	/* ---- event logs: importers/evtx.c, evt.c, eventtext.c ---- */
 	"CREATE TABLE events ("
@@ -128,15 +151,26 @@ static const char v1[] =
 	"CREATE TABLE dump_frame ("
 	"  id INTEGER PRIMARY KEY,"
 	"  dump_id INTEGER NOT NULL REFERENCES dump(id) ON DELETE CASCADE,"
-	"  idx INTEGER NOT NULL, address INTEGER, symbol TEXT, source TEXT);"
+	"  idx INTEGER NOT NULL,"		/* 0 = context PC, then the stack scan upward */
+	"  address INTEGER,"		/* return address / instruction pointer */
+	"  module TEXT, offset INTEGER,"	/* module file name and offset from its base */
+	"  symbol TEXT,"		/* "amdppm+0x334c" or "nt!KeBugCheckEx+0x0", as in the fact */
+	"  source TEXT,"		/* "context", "stack scan", "stack scan, call verified" */
+	"  stack_at INTEGER);"		/* stack address the value was read from */
 	"CREATE INDEX dump_frame_dump ON dump_frame(dump_id, idx);"
 
 	/* ---- registry: importers/regtext.c, hive.c ---- */
-	"CREATE TABLE registry ("
+	"CREATE TABLE registry ("	/* docs/REGISTRY.md */
 	"  id INTEGER PRIMARY KEY,"
 	"  evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,"
-	"  key TEXT NOT NULL, name TEXT NOT NULL,"	/* name '' is (Default) */
-	"  type TEXT, data TEXT, raw BLOB, line INTEGER);"
+	"  key TEXT NOT NULL,"		/* normal form: HKLM\SYSTEM\CurrentControlSet\... */
+	"  name TEXT,"			/* value name, '' (Default), NULL: the key's own row */
+	"  type TEXT,"			/* REG_SZ, REG_DWORD, ..., REG_0x..; 'delete' (.reg removal) */
+	"  data TEXT,"			/* strings and numbers decoded; REG_MULTI_SZ one per line */
+	"  raw BLOB,"			/* other types' bytes, up to 64 KiB */
+	"  size INTEGER,"		/* data size in bytes as stored */
+	"  written INTEGER,"		/* key rows: last-written time, UTC microseconds */
+	"  line INTEGER);"		/* line in a .reg file */
 	"CREATE INDEX registry_ev ON registry(evidence_id, key);";
 
 const char *const schema_migrations[] = {
