@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 extern const struct wb_importer importer_notes;
+extern const struct wb_importer importer_evtx;
 extern const struct wb_importer importer_procmon;
 extern const struct wb_importer importer_regtext;
 extern const struct wb_importer importer_hive;
@@ -16,6 +17,7 @@ extern const struct wb_importer importer_hive;
 /* One line per importer; order only breaks ties between equal scores. */
 const struct wb_importer *const wb_importers[] = {
 	&importer_notes,
+	&importer_evtx,
 	&importer_procmon,
 	&importer_regtext,
 	&importer_hive,
