@@ -34,6 +34,7 @@ int cli_wants_help(int argc, char **argv);
 
 /* Subcommands. */
 int cmd_new(int argc, char **argv);
+int cmd_open(int argc, char **argv);
 int cmd_note(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);

@@ -10,7 +10,7 @@
 
 const struct cli_cmd cli_commands[] = {
 	{"new", N_("CASE [--title TEXT] [--symptom TEXT] [--tz +HH:MM]"), N_("create a case"), cmd_new},
-	{"open", N_("CASE"), N_("open a case in the terminal UI"), cmd_unavailable},
+	{"open", N_("CASE [--create]"), N_("open a case in the terminal UI"), cmd_open},
 	{"import", N_("CASE FILE... [--as KIND] [--tz +09:00] [--date 2024-05-01] [--force] [--lenient]"),
 	 N_("import evidence files into a case"), cmd_import},
 	{"evidence", N_("CASE [--json]"), N_("list the evidence of a case"), cmd_evidence},
