@@ -58,9 +58,11 @@ regf_msg(libregf_error_t **e, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", _("unknown libregf error"));
 	if (e && *e) {
-		if (libregf_error_sprint(*e, buf, len) < 0)
+		if (libregf_error_backtrace_sprint(*e, buf, len) < 0)
 			snprintf(buf, len, "%s", _("unknown libregf error"));
 		buf[strcspn(buf, "\n")] = '\0';
+		if (*buf && buf[strlen(buf) - 1] == '.')
+			buf[strlen(buf) - 1] = '\0';
 		libregf_error_free(e);
 	}
 	return buf;
