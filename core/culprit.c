@@ -202,32 +202,44 @@ culprit_find(const struct culprit_input *in, struct culprit *out)
 	memset(out, 0, sizeof *out);
 	bugcheck_format_code(in->bugcheck, code, sizeof code);
 
-	if (param && in->args[param - 1]) {
-		uint64_t addr = in->args[param - 1];
+	if (in->param_module && *in->param_module) {
+		set_answer(out, in, in->param_module, 85);
+		snprintf(out->reason, sizeof out->reason, "%s",
+			 in->param_reason ? in->param_reason : "a bugcheck parameter points into it");
+		goto disagree;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		/* pass 0: the parameter that holds a code address; pass 1: the
+		 * exception address the debugger printed. */
+		uint64_t addr = pass == 0 ? (param ? in->args[param - 1] : 0) : in->fault_address;
 		const char *module;
 		int unloaded;
+		char what[160];
 
-		if (module_at(in, addr, &module, &unloaded, where, sizeof where)) {
-			if (unloaded) {
-				set_answer(out, in, module, 90);
-				snprintf(out->reason, sizeof out->reason,
-					 "P%d 0x%llx (%s of %s) is in the unloaded driver %s: "
-					 "a call into a driver after it unloaded",
-					 param, (unsigned long long)addr, meaning, code, where);
-				goto disagree;
-			}
-			if (!culprit_is_core(module)) {
-				set_answer(out, in, module, 90);
-				snprintf(out->reason, sizeof out->reason, "P%d 0x%llx (%s of %s) is %s",
-					 param, (unsigned long long)addr, meaning, code, where);
-				goto disagree;
-			}
-			/* The kernel faulted on a driver's behalf: look further,
-			 * but remember what the parameter said. */
-			rule1_module = module;
-			snprintf(rule1, sizeof rule1, "P%d 0x%llx is in %s (core); ", param,
-				 (unsigned long long)addr, where);
+		if (!addr || rule1_module || !module_at(in, addr, &module, &unloaded, where, sizeof where))
+			continue;
+		if (pass == 0)
+			snprintf(what, sizeof what, "P%d 0x%llx (%s of %s)", param, (unsigned long long)addr,
+				 meaning, code);
+		else
+			snprintf(what, sizeof what, "the faulting instruction 0x%llx",
+				 (unsigned long long)addr);
+		if (unloaded) {
+			set_answer(out, in, module, 90);
+			snprintf(out->reason, sizeof out->reason,
+				 "%s is in the unloaded driver %s: a call into a driver after it unloaded",
+				 what, where);
+			goto disagree;
 		}
+		if (!culprit_is_core(module)) {
+			set_answer(out, in, module, pass == 0 ? 90 : 85);
+			snprintf(out->reason, sizeof out->reason, "%s is %s", what, where);
+			goto disagree;
+		}
+		/* The kernel faulted on a driver's behalf: look further, but
+		 * remember what the address said. */
+		rule1_module = module;
+		snprintf(rule1, sizeof rule1, "%.150s is in %.80s (core); ", what, where);
 	}
 
 	if ((f = first_noncore_frame(in, &fi))) {
@@ -246,6 +258,15 @@ culprit_find(const struct culprit_input *in, struct culprit *out)
 			 "IMAGE_NAME/MODULE_NAME is %s", rule1, in->image_name);
 		goto disagree;
 	}
+
+	for (size_t i = 0; i < in->nhints; i++)
+		if (in->hints[i].module && !culprit_is_core(in->hints[i].module)) {
+			set_answer(out, in, in->hints[i].module, 35);
+			snprintf(out->reason, sizeof out->reason,
+				 "%sno parameter, stack frame or IMAGE_NAME names a driver; %s: %s",
+				 rule1, in->hints[i].module, in->hints[i].why ? in->hints[i].why : "named by the debugger");
+			goto disagree;
+		}
 
 	if (rule1_module) {
 		set_answer(out, in, rule1_module, 30);

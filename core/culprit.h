@@ -9,7 +9,8 @@
  *      (per bugcheck code) falling inside a loaded or unloaded module;
  *   2. the first non-core module on the stack above the exception/bugcheck
  *      frames (core = nt/ntoskrnl/ntkrnlmp/hal/...; see culprit.c);
- *   3. MODULE_NAME / IMAGE_NAME from the debugger, when present;
+ *   3. MODULE_NAME / IMAGE_NAME from the debugger, when present, then the
+ *      modules the debugger singled out (hints);
  *   4. "ntoskrnl.exe (no better candidate)".
  * When the debugger's IMAGE_NAME is given and differs, `disagreement` says so.
  *
@@ -34,6 +35,11 @@ struct culprit_frame {
 	uint64_t address;	/* return address / instruction pointer, 0 if unknown */
 };
 
+struct culprit_hint {
+	const char *module;	/* "BthPS3.sys" */
+	const char *why;	/* "the debugger could not verify its timestamp" */
+};
+
 struct culprit_input {
 	uint32_t bugcheck;	/* 0 when unknown; 0x1000007E forms are normalised */
 	uint64_t args[4];
@@ -48,6 +54,20 @@ struct culprit_input {
 	 * covers a parameter.  Same shape as frames; may be NULL. */
 	const struct culprit_frame *resolved;
 	size_t nresolved;
+	/* The faulting instruction when the debugger printed one (.exr
+	 * ExceptionAddress, FAULTING_IP); 0 when unknown.  Rule 1 uses it for
+	 * bugchecks whose parameters hold no code address (0x139, ...). */
+	uint64_t fault_address;
+	/* A parameter the caller already resolved to a module by other means,
+	 * e.g. the driver holding the blocked IRP that P4 of 0x9F names (from
+	 * !irp).  Rule 1 when set; reason says how. */
+	const char *param_module;
+	const char *param_reason;
+	/* Modules the debugger itself singled out while analysing (symbols
+	 * or timestamp missing, !verifier's driver list): the weakest rule,
+	 * tried after IMAGE_NAME. */
+	const struct culprit_hint *hints;
+	size_t nhints;
 };
 
 struct culprit {

@@ -222,6 +222,48 @@ test_rule_image_name_and_default(void)
 }
 
 static void
+test_rule_fault_address_and_hints(void)
+{
+	/* 0x139 names no code address; the .exr ExceptionAddress does. */
+	static const struct culprit_frame resolved[] = {
+		{.module = "btrfs", .symbol = "RtlFailFast", .offset = 5, .address = 0xfffff801bd282a85},
+	};
+	static const struct culprit_hint hints[] = {
+		{.module = "PROCEXP152.sys", .why = "the debugger could not verify its timestamp"},
+	};
+	struct culprit_input in = {
+		.bugcheck = 0x139,
+		.args = {3, 0xfffff98886c5f0a0, 0xfffff98886c5eff8, 0},
+		.has_args = 1,
+		.resolved = resolved,
+		.nresolved = 1,
+		.fault_address = 0xfffff801bd282a85,
+	};
+	struct culprit c;
+
+	culprit_find(&in, &c);
+	is_str(c.module, "btrfs.sys", "exception address resolves to btrfs");
+	ok(strstr(c.reason, "faulting instruction") != NULL, "reason: %s", c.reason);
+
+	in.fault_address = 0;
+	in.hints = hints;
+	in.nhints = 1;
+	culprit_find(&in, &c);
+	is_str(c.module, "PROCEXP152.sys", "hint used when nothing else names a driver");
+	ok(c.confidence < 50 && strstr(c.reason, "timestamp"), "weak, with the hint's why: %s", c.reason);
+
+	in.image_name = "Other.sys";
+	culprit_find(&in, &c);
+	is_str(c.module, "Other.sys", "IMAGE_NAME beats a hint");
+
+	in.param_module = "HidUsb.sys";
+	in.param_reason = "P4 (the blocked IRP) is pending in \\Driver\\HidUsb";
+	culprit_find(&in, &c);
+	is_str(c.module, "HidUsb.sys", "a parameter resolved by the caller wins");
+	ok(strstr(c.disagreement, "Other.sys") != NULL, "and disagrees with IMAGE_NAME: %s", c.disagreement);
+}
+
+static void
 test_core_set(void)
 {
 	ok(culprit_is_core("nt"), "nt is core");
@@ -243,6 +285,7 @@ main(void)
 	test_rule_core_parameter_then_stack();
 	test_rule_resolved_address();
 	test_rule_image_name_and_default();
+	test_rule_fault_address_and_hints();
 	test_core_set();
 	return tap_done();
 }
