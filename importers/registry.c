@@ -13,6 +13,7 @@ extern const struct wb_importer importer_evtx;
 extern const struct wb_importer importer_procmon;
 extern const struct wb_importer importer_regtext;
 extern const struct wb_importer importer_hive;
+extern const struct wb_importer importer_dump;
 
 /* One line per importer; order only breaks ties between equal scores. */
 const struct wb_importer *const wb_importers[] = {
@@ -21,6 +22,7 @@ const struct wb_importer *const wb_importers[] = {
 	&importer_procmon,
 	&importer_regtext,
 	&importer_hive,
+	&importer_dump,
 	NULL,
 };
 

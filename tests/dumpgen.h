@@ -1,0 +1,89 @@
+/*
+ * dumpgen.h: builds Windows crash dumps from the documented layouts
+ * (docs/DUMPS.md), because no small real full or bitmap MEMORY.DMP is public.
+ *
+ * One imaginary x64 Windows Server 2019 machine crashes with bugcheck 0xD1 in
+ * faulty.sys; the generator writes its memory as a full dump (run list with
+ * a hole), a bitmap dump (rank index over a bitmap with gaps), a kernel
+ * minidump (TRIAGE_DUMP with driver list, unloaded drivers, stack window,
+ * data blocks and KDBG copy) or a QEMU-style ELF guest dump.  The memory
+ * holds real 4-level page tables (one 2 MiB page, one transition PTE), a
+ * PsLoadedModuleList, PE images with export tables and code, a KDBG with
+ * NtBuildLab, and a stack with return addresses after CALL instructions.
+ *
+ * The constants below are the generator's inputs; tests compare the
+ * parser's output with them.  Files are written sparse: only pages with
+ * data are written, so a 16 GiB dump costs a few hundred KiB of disk.
+ */
+#ifndef WB_DUMPGEN_H
+#define WB_DUMPGEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum dumpgen_kind {
+	DUMPGEN_FULL,
+	DUMPGEN_BITMAP,
+	DUMPGEN_TRIAGE,
+	DUMPGEN_ELF,
+};
+
+struct dumpgen_opts {
+	enum dumpgen_kind kind;
+	uint64_t ram_bytes;	/* physical memory; >= 8 MiB, multiple of 2 MiB; 0 = 16 MiB */
+	bool elf_header;	/* ELF: put the Windows header in a VMCOREINFO note */
+};
+
+#define DUMPGEN_BUGCHECK 0xD1u
+#define DUMPGEN_BUILD 17763u
+#define DUMPGEN_BUILD_LAB "17763.1.amd64fre.rs5_release.180914-1434"
+#define DUMPGEN_CPUS 4u
+#define DUMPGEN_TIME_US INT64_C(1714558830000000)	/* 2024-05-01T10:20:30Z */
+#define DUMPGEN_NT_BASE UINT64_C(0xFFFFF80000000000)
+#define DUMPGEN_HAL_BASE UINT64_C(0xFFFFF80000100000)
+#define DUMPGEN_FAULTY_BASE UINT64_C(0xFFFFF80000200000)
+#define DUMPGEN_STORPORT_BASE UINT64_C(0xFFFFF80000300000)	/* no pages present */
+#define DUMPGEN_OLDFILT_BASE UINT64_C(0xFFFFF80000500000)	/* unloaded */
+#define DUMPGEN_MODULES 4u
+#define DUMPGEN_UNLOADED 2u	/* triage only */
+#define DUMPGEN_RIP (DUMPGEN_FAULTY_BASE + 0x2040)	/* in FaultyDispatch */
+#define DUMPGEN_RSP UINT64_C(0xFFFF800000010F00)
+#define DUMPGEN_STACK_BASE UINT64_C(0xFFFF800000010000)	/* 2 pages, the 2nd a transition PTE */
+#define DUMPGEN_KDBG UINT64_C(0xFFFFF80000600000)	/* inside a 2 MiB page */
+#define DUMPGEN_LDR_HEAD UINT64_C(0xFFFFF80000400000)
+/* Stack frames the scan must find, innermost first, after the context PC. */
+#define DUMPGEN_FRAMES 4u
+
+/* The expected frames as (module index, offset, export or NULL, export
+ * offset, verified by a CALL).  Index 0 is the context PC. */
+struct dumpgen_frame {
+	unsigned module;
+	uint64_t offset;
+	const char *symbol;
+	uint64_t symbol_offset;
+	bool verified;
+};
+extern const struct dumpgen_frame dumpgen_frames[DUMPGEN_FRAMES + 1];
+extern const char *const dumpgen_module_names[DUMPGEN_MODULES];
+extern const uint64_t dumpgen_module_bases[DUMPGEN_MODULES];
+extern const uint32_t dumpgen_module_sizes[DUMPGEN_MODULES];
+extern const uint32_t dumpgen_module_stamps[DUMPGEN_MODULES];
+
+/* Where bytes go.  write() is called with increasing or random offsets;
+ * size is the final file size, set once before any write. */
+struct dumpgen_sink {
+	int (*set_size)(void *ctx, uint64_t size);
+	int (*write)(void *ctx, uint64_t off, const void *buf, size_t n);
+	void *ctx;
+};
+
+int dumpgen_write(const struct dumpgen_opts *o, const struct dumpgen_sink *sink);
+
+/* The whole file in memory (for small ram_bytes); NULL on failure. */
+unsigned char *dumpgen_mem(const struct dumpgen_opts *o, size_t *len);
+
+/* A sparse file; 0 or -1 (errno set). */
+int dumpgen_file(const struct dumpgen_opts *o, const char *path);
+
+#endif
