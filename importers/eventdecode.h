@@ -19,7 +19,10 @@
  * .evtx of the same log give the same facts: "Microsoft-Windows-" is
  * dropped ("Kernel-Power"), and a few aliases are folded
  * ("Microsoft-Windows-WER-SystemErrorReporting" -> "BugCheck", "disk" ->
- * "Disk").  The events table keeps the provider as the file wrote it.
+ * "Disk").  The events table keeps the provider as the source named it:
+ * for EVTX that is libevtx's source name, the EventSourceName attribute
+ * when the record has one ("DCOM", "BugCheck": what Event Viewer's Source
+ * column shows), else the Provider Name.
  */
 #ifndef WB_EVENTDECODE_H
 #define WB_EVENTDECODE_H
