@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 extern const struct wb_importer importer_notes;
+extern const struct wb_importer importer_windbg;
+extern const struct wb_importer importer_fltmc;
+extern const struct wb_importer importer_vssadmin;
 extern const struct wb_importer importer_evtx;
 extern const struct wb_importer importer_procmon;
 extern const struct wb_importer importer_regtext;
@@ -18,6 +21,9 @@ extern const struct wb_importer importer_dump;
 /* One line per importer; order only breaks ties between equal scores. */
 const struct wb_importer *const wb_importers[] = {
 	&importer_notes,
+	&importer_windbg,
+	&importer_fltmc,
+	&importer_vssadmin,
 	&importer_evtx,
 	&importer_procmon,
 	&importer_regtext,
