@@ -78,10 +78,24 @@ static const char v1[] =
 	"CREATE INDEX text_lines_ev ON text_lines(evidence_id, line);"
 
 	/* ---- Process Monitor: importers/procmon.c (docs/PROCMON.md) ---- */
-	/* Interned columns hold strings.id; they carry no REFERENCES clause
-	 * because a foreign-key probe per column per row would double the
-	 * import time of million-row captures (ingest_intern() guarantees
-	 * the ids). */
+	/* Compact rows: process, operation, result, class and category are
+	 * strings.id (ingest_intern); path and detail are procmon_text.id,
+	 * each distinct text stored once per evidence (a capture repeats them
+	 * 4 to 10 times).  The view procmon_rows shows rows with their text.
+	 * The id columns carry no REFERENCES clause: a foreign-key probe per
+	 * column per row would double the import time of large captures. */
+	"CREATE TABLE procmon_text ("
+	"  id INTEGER PRIMARY KEY,"
+	"  evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,"
+	"  s TEXT NOT NULL);"
+	/* One import is one transaction, so the rows (and texts) of one
+	 * evidence are one contiguous id range, recorded here; an
+	 * (evidence_id, id) index would cost a fifth of the import time. */
+	"CREATE TABLE procmon_capture ("
+	"  evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id) ON DELETE CASCADE,"
+	"  first_id INTEGER, last_id INTEGER,"	/* procmon.id range */
+	"  columns TEXT NOT NULL,"	/* the header, as a JSON array */
+	"  date_order TEXT);"		/* "M/D/Y", "D/M/Y", "Y/M/D" of the Date & Time column */
 	"CREATE TABLE procmon ("
 	"  id INTEGER PRIMARY KEY,"
 	"  evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,"
@@ -90,13 +104,14 @@ static const char v1[] =
 	"  tod INTEGER,"		/* local time of day in 100 ns ticks, as in the file */
 	"  ts INTEGER,"			/* UTC microseconds, derived (see evidence.tz_minutes); NULL without a date */
 	"  process INTEGER, pid INTEGER, tid INTEGER,"	/* process: strings.id */
-	"  operation INTEGER, path TEXT,"	/* operation: strings.id */
-	"  result INTEGER, detail TEXT,"	/* result: strings.id */
+	"  operation INTEGER,"		/* strings.id */
+	"  path INTEGER,"		/* procmon_text.id */
+	"  result INTEGER,"		/* strings.id */
+	"  detail INTEGER,"		/* procmon_text.id */
 	"  duration INTEGER,"		/* 100 ns ticks; NULL when it never completed */
 	"  class INTEGER, category INTEGER,"	/* Event Class, Category: strings.id */
 	"  proc INTEGER,"		/* procmon_process.id when per-process columns were exported */
 	"  extra TEXT);"		/* JSON object of columns wb does not know */
-	"CREATE INDEX procmon_ev ON procmon(evidence_id, id);"
 	/* Per-process columns (Image Path, Command Line, User, ...) once per process. */
 	"CREATE TABLE procmon_process ("
 	"  id INTEGER PRIMARY KEY,"
@@ -108,10 +123,12 @@ static const char v1[] =
 	"CREATE INDEX procmon_process_ev ON procmon_process(evidence_id, pid);"
 	/* The rows with their strings, for wb sql and the views. */
 	"CREATE VIEW procmon_rows AS SELECT p.id, p.evidence_id, p.line, p.seq, p.tod, p.ts,"
-	"  sp.s AS process, p.pid, p.tid, so.s AS operation, p.path, sr.s AS result, p.detail,"
-	"  p.duration, sc.s AS class, sg.s AS category, p.proc, p.extra FROM procmon p"
+	"  sp.s AS process, p.pid, p.tid, so.s AS operation, tp.s AS path, sr.s AS result,"
+	"  td.s AS detail, p.duration, sc.s AS class, sg.s AS category, p.proc, p.extra"
+	"  FROM procmon p"
 	"  LEFT JOIN strings sp ON sp.id = p.process LEFT JOIN strings so ON so.id = p.operation"
-	"  LEFT JOIN strings sr ON sr.id = p.result LEFT JOIN strings sc ON sc.id = p.class"
+	"  LEFT JOIN procmon_text tp ON tp.id = p.path LEFT JOIN strings sr ON sr.id = p.result"
+	"  LEFT JOIN procmon_text td ON td.id = p.detail LEFT JOIN strings sc ON sc.id = p.class"
 	"  LEFT JOIN strings sg ON sg.id = p.category;"
 
 	/* ---- event logs: importers/evtx.c, evt.c, eventtext.c ---- */

@@ -41,12 +41,24 @@ static const char *const column_names[COL_COUNT] = {
 };
 
 #define PROC_SLOTS (1u << 14)	/* pid -> procmon_process row cache */
+#define TEXT_SLOTS (1u << 18)	/* path/detail -> procmon_text row cache ... */
+#define TEXT_BYTES (16u << 20)	/* ... holding at most this much text */
 #define PROGRESS_EVERY 4096
 #define MIN_KNOWN_COLUMNS 3
 
 struct proc_slot {
 	int64_t pid;		/* -1: free */
 	uint64_t hash;		/* of the per-process columns */
+	int64_t id;
+};
+
+/* Path and Detail texts already stored for this evidence.  When full the
+ * cache is emptied: memory stays flat and a text seen again is stored a
+ * second time, which costs space, not correctness. */
+struct text_slot {
+	char *s;		/* NULL: free */
+	uint32_t len;
+	uint32_t tag;		/* high bits of the hash: most misses end here */
 	int64_t id;
 };
 
@@ -73,8 +85,12 @@ struct pm {
 	int tz_minutes;
 	struct proc_slot *procs;
 	size_t nprocs;
+	struct text_slot *texts;
+	size_t ntexts, text_bytes;
 	uint64_t rows;
 	bool checked_magic, read_failed;
+	char *columns_json;	/* the header, for procmon_capture */
+	int64_t first_id, last_id;
 };
 
 static ssize_t
@@ -124,6 +140,14 @@ read_header(struct pm *pm, struct wb_err *err)
 	pm->ncols = n;
 	pm->unknown = xcalloc(n, sizeof *pm->unknown);
 	pm->unknown_names = xcalloc(n, sizeof *pm->unknown_names);
+	{
+		json_t *names = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(names, json_stringn(f[i].s, f[i].len));
+		pm->columns_json = json_dumps(names, JSON_COMPACT);
+		json_decref(names);
+	}
 	for (size_t i = 0; i < n; i++) {
 		int c;
 
@@ -303,6 +327,73 @@ process_row(struct pm *pm, const struct procmon_csv_field *f, int64_t pid, struc
 	return pm->procs[i].id;
 }
 
+/* A quick hash of a text, eight bytes at a time. */
+static uint64_t
+hash_text(const char *s, size_t len)
+{
+	uint64_t h = len * UINT64_C(0x9E3779B97F4A7C15), w;
+
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * UINT64_C(0xFF51AFD7ED558CCD);
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, len);
+	h = (h ^ w) * UINT64_C(0xFF51AFD7ED558CCD);
+	return h ^ h >> 29;
+}
+
+static void
+texts_clear(struct pm *pm)
+{
+	for (size_t i = 0; i < TEXT_SLOTS; i++) {
+		free(pm->texts[i].s);
+		pm->texts[i].s = NULL;
+	}
+	pm->ntexts = pm->text_bytes = 0;
+}
+
+/* Bind procmon_text.id of a path or detail (NULL when empty).  Returns 0 or -1. */
+static int
+bind_text(struct pm *pm, sqlite3_stmt *st, int idx, const struct procmon_csv_field *f,
+	  enum column c, struct wb_err *err)
+{
+	static const char sql[] = "INSERT INTO procmon_text(evidence_id, s) VALUES(?, ?)";
+	const char *s = field(pm, f, c);
+	size_t len, i;
+	uint64_t h;
+	sqlite3_stmt *ins;
+
+	if (!s)
+		return 0;
+	len = f[pm->col[c]].len;
+	h = hash_text(s, len);
+	for (i = (size_t)h & (TEXT_SLOTS - 1); pm->texts[i].s; i = (i + 1) & (TEXT_SLOTS - 1))
+		if (pm->texts[i].tag == (uint32_t)(h >> 32) && pm->texts[i].len == len &&
+		    !memcmp(pm->texts[i].s, s, len)) {
+			sqlite3_bind_int64(st, idx, pm->texts[i].id);
+			return 0;
+		}
+	if (pm->ntexts >= TEXT_SLOTS / 2 || pm->text_bytes + len > TEXT_BYTES) {
+		texts_clear(pm);
+		i = (size_t)h & (TEXT_SLOTS - 1);
+	}
+	if (!(ins = ingest_prepare(pm->ing, sql, err)))
+		return -1;
+	sqlite3_bind_int64(ins, 1, ingest_evidence_id(pm->ing));
+	sqlite3_bind_text(ins, 2, s, (int)len, SQLITE_STATIC);
+	if (ingest_step(pm->ing, ins, err) < 0)
+		return -1;
+	pm->texts[i] = (struct text_slot){.s = xstrndup(s, len), .len = (uint32_t)len,
+					  .tag = (uint32_t)(h >> 32),
+					  .id = sqlite3_last_insert_rowid(ingest_db(pm->ing))};
+	pm->ntexts++;
+	pm->text_bytes += len;
+	sqlite3_bind_int64(st, idx, pm->texts[i].id);
+	return 0;
+}
+
 /* Bind strings.id of an interned column (NULL when empty).  Returns 0 or -1. */
 static int
 bind_interned(struct pm *pm, sqlite3_stmt *st, int idx, const struct procmon_csv_field *f,
@@ -382,8 +473,6 @@ import_row(struct pm *pm, struct procmon_csv_field *f, size_t n, struct wb_err *
 		goto bad;
 	if (has)
 		sqlite3_bind_int64(st, 8, v);
-	sqlite3_bind_text(st, 10, field(pm, f, COL_PATH), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, field(pm, f, COL_DETAIL), -1, SQLITE_STATIC);
 	if ((s = field(pm, f, COL_DURATION))) {
 		if (procmon_parse_duration(s, &v) < 0) {
 			rc = bad_value(pm, COL_DURATION, s, _("seconds such as 0.0000161"), err);
@@ -394,6 +483,8 @@ import_row(struct pm *pm, struct procmon_csv_field *f, size_t n, struct wb_err *
 	if (bind_interned(pm, st, 6, f, COL_PROCESS, err) < 0 ||
 	    bind_interned(pm, st, 9, f, COL_OPERATION, err) < 0 ||
 	    bind_interned(pm, st, 11, f, COL_RESULT, err) < 0 ||
+	    bind_text(pm, st, 10, f, COL_PATH, err) < 0 ||
+	    bind_text(pm, st, 12, f, COL_DETAIL, err) < 0 ||
 	    bind_interned(pm, st, 14, f, COL_CLASS, err) < 0 ||
 	    bind_interned(pm, st, 15, f, COL_CATEGORY, err) < 0)
 		goto fail;
@@ -412,8 +503,11 @@ import_row(struct pm *pm, struct procmon_csv_field *f, size_t n, struct wb_err *
 		sqlite3_bind_text(st, 17, extra, -1, free);
 	if (ingest_step(pm->ing, st, err) < 0)
 		return -1;
+	pm->last_id = sqlite3_last_insert_rowid(ingest_db(pm->ing));
+	if (!pm->first_id)
+		pm->first_id = pm->last_id;
 	return procmon_vss_row(pm->vss, &(struct procmon_row){
-		.id = sqlite3_last_insert_rowid(ingest_db(pm->ing)),
+		.id = pm->last_id,
 		.line = procmon_csv_line(pm->csv), .has_ts = has_local, .ts = ts, .pid = pid,
 		.process = field(pm, f, COL_PROCESS), .operation = field(pm, f, COL_OPERATION),
 		.path = field(pm, f, COL_PATH), .result = field(pm, f, COL_RESULT),
@@ -426,6 +520,28 @@ fail:
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return -1;
+}
+
+static int
+record_capture(struct pm *pm, struct wb_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO procmon_capture(evidence_id, first_id, last_id, columns, date_order)"
+		" VALUES(?, ?, ?, ?, ?)";
+	static const char *const orders[] = {
+		[PROCMON_DATE_UNKNOWN] = NULL, [PROCMON_DATE_MDY] = "M/D/Y",
+		[PROCMON_DATE_DMY] = "D/M/Y", [PROCMON_DATE_YMD] = "Y/M/D",
+	};
+	sqlite3_stmt *st = ingest_prepare(pm->ing, sql, err);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ingest_evidence_id(pm->ing));
+	sqlite3_bind_int64(st, 2, pm->first_id);
+	sqlite3_bind_int64(st, 3, pm->last_id);
+	sqlite3_bind_text(st, 4, pm->columns_json, -1, SQLITE_STATIC);
+	ingest_bind_text(st, 5, pm->date_source == DATE_COLUMN ? orders[pm->order] : NULL);
+	return ingest_step(pm->ing, st, err);
 }
 
 static void
@@ -498,6 +614,7 @@ procmon_import(wb_ingest *ing, struct wb_err *err)
 	pm.csv = procmon_csv_new(read_evidence, &pm, pm.path);
 	pm.vss = procmon_vss_new(ing);
 	pm.procs = xmalloc(PROC_SLOTS * sizeof *pm.procs);
+	pm.texts = xcalloc(TEXT_SLOTS, sizeof *pm.texts);
 	for (size_t i = 0; i < PROC_SLOTS; i++)
 		pm.procs[i].pid = -1;
 	if (ingest_date_days(ing, &pm.date_days))
@@ -509,6 +626,8 @@ procmon_import(wb_ingest *ing, struct wb_err *err)
 		rc = wb_errf(err, _("%s: no rows after the header (expected Procmon events)"), pm.path);
 	if (rc == 0)
 		rc = procmon_vss_finish(pm.vss, err);
+	if (rc == 0)
+		rc = record_capture(&pm, err);
 	if (rc == 0) {
 		record_assumptions(&pm);
 		set_summary(&pm);
@@ -520,6 +639,9 @@ procmon_import(wb_ingest *ing, struct wb_err *err)
 	free(pm.unknown_names);
 	free(pm.unknown);
 	free(pm.procs);
+	texts_clear(&pm);
+	free(pm.texts);
+	free(pm.columns_json);
 	return rc;
 }
 

@@ -125,7 +125,15 @@ utf8_check(const unsigned char *p, size_t len)
 		unsigned c = p[i];
 		size_t need;
 		unsigned min, cp;
+		uint64_t w;
 
+		/* Eight ASCII bytes at a time: no high bit and no zero byte. */
+		while (i + 8 <= len && (memcpy(&w, p + i, 8),
+					!((w | ((w - UINT64_C(0x0101010101010101)) & ~w)) & UINT64_C(0x8080808080808080))))
+			i += 8;
+		if (i == len)
+			break;
+		c = p[i];
 		if (c >= 0x01 && c < 0x80) {
 			i++;
 			continue;
@@ -332,6 +340,8 @@ ampm(const char *s, size_t *len)
 		{UTF8_GOZEN, 1}, {UTF8_GOGO, 2},
 	};
 
+	if (!strchr("AaPp\xE5", *s) || !*s)	/* the first byte of every marker */
+		return 0;
 	for (size_t i = 0; i < sizeof markers / sizeof *markers; i++) {
 		size_t n = strlen(markers[i].text);
 

@@ -137,15 +137,18 @@ hash_int(uint64_t h, int64_t n)
 
 #define HASH_SEED UINT64_C(14695981039346656037)
 
-/* ASCII case-insensitive search (registry paths differ in case). */
+/* ASCII case-insensitive search for a needle starting with a backslash
+ * (registry paths differ in case). */
 static const char *
 find_ci(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);
 
-	for (; *hay; hay++)
+	while ((hay = strchr(hay, '\\'))) {
 		if (!strncasecmp(hay, needle, n))
 			return hay;
+		hay++;
+	}
 	return NULL;
 }
 
@@ -307,7 +310,8 @@ explain_leave(procmon_vss *v, const struct pid_slot *p, const struct vss_event *
 	      struct wb_err *err)
 {
 	static const char sql[] =
-		"SELECT p.path, p.ts, pr.s, op.s, rs.s FROM procmon p"
+		"SELECT pt.s, p.ts, pr.s, op.s, rs.s FROM procmon p"
+		" LEFT JOIN procmon_text pt ON pt.id = p.path"
 		" LEFT JOIN strings pr ON pr.id = p.process"
 		" LEFT JOIN strings op ON op.id = p.operation"
 		" LEFT JOIN strings rs ON rs.id = p.result WHERE p.id = ?";
