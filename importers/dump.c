@@ -171,6 +171,8 @@ ask_culprit(const struct dump_info *in, struct culprit *out)
 		.nmodules = in->nmodules,
 		.frames = frames,
 		.nframes = in->nframes,
+		/* user-mode: the exception stream's address is the faulting instruction */
+		.fault_address = in->has_exception ? in->exception_address : 0,
 	};
 
 	memcpy(ci.args, in->args, sizeof ci.args);
