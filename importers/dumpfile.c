@@ -779,20 +779,58 @@ walk_module_list(struct dump *d)
 		note(d, "module list longer than %d entries: stopped (a loop?)", MAX_MODULES);
 }
 
+/* MmUnloadedDrivers: KDBG+0x220 holds the address of the kernel variable
+ * that points to the array of MI_UNLOADED_DRIVERS (50) UNLOADED_DRIVERS
+ * entries {UNICODE_STRING Name; StartAddress; EndAddress; CurrentTime};
+ * unused slots have an empty name. */
+static void
+read_unloaded_drivers(struct dump *d, uint64_t var)
+{
+	const bool is64 = d->info.bits == 64;
+	const unsigned ptr = is64 ? 8 : 4, esize = is64 ? 0x28 : 0x18;
+	unsigned char p[8] = {0}, e[0x28];
+	uint64_t array;
+
+	if (!var || dump_read_virt(d, var, p, ptr) < 0)
+		return;
+	array = is64 ? le64(p) : le32(p);
+	for (unsigned i = 0; array && i < 50; i++) {
+		uint64_t start, end, buf;
+		struct dump_module *m;
+		char *name;
+
+		if (dump_read_virt(d, array + (uint64_t)i * esize, e, esize) < 0)
+			return;
+		buf = is64 ? le64(e + 8) : le32(e + 4);
+		start = is64 ? le64(e + 0x10) : le32(e + 8);
+		end = is64 ? le64(e + 0x18) : le32(e + 0xC);
+		if (!le16(e) || end <= start || end - start > (UINT64_C(1) << 30))
+			continue;
+		if (!(name = read_unicode(d, buf, le16(e))))
+			continue;
+		m = add_module(d);
+		m->name = name;
+		m->base = start;
+		m->size = end - start;
+		m->unloaded = true;
+	}
+}
+
 /* KDDEBUGGER_DATA64: trust it only with its tag and a sane size. */
 static void
 read_kdbg(struct dump *d, uint64_t va)
 {
-	unsigned char k[0x210];
+	unsigned char k[0x230];
 	uint32_t size;
+	const bool is64 = d->info.bits == 64;
 
 	if (!va || dump_read_virt(d, va, k, sizeof k) < 0)
 		return;
 	size = le32(k + 0x14);
 	if (le32(k + 0x10) != SIG_KDBG || size < sizeof k || size > 0x1000)
 		return;
-	read_cstring(d, d->info.bits == 64 ? le64(k + 0x208) : le32(k + 0x208),
-		     d->info.build_lab, sizeof d->info.build_lab);
+	read_cstring(d, is64 ? le64(k + 0x208) : le32(k + 0x208), d->info.build_lab, sizeof d->info.build_lab);
+	read_unloaded_drivers(d, is64 ? le64(k + 0x220) : le32(k + 0x220));
 }
 
 /* ---- context and stack ---- */

@@ -53,6 +53,11 @@ const struct dumpgen_frame dumpgen_frames[DUMPGEN_FRAMES + 1] = {
 	{0, 0x2105, "KeBugCheckEx", 0x105, true},	/* E8 call at 0x2100 */
 };
 
+const struct dumpgen_unloaded dumpgen_unloaded[DUMPGEN_UNLOADED] = {
+	{"oldfilt.sys", DUMPGEN_OLDFILT_BASE, 0x8000},
+	{"dump_storport.sys", UINT64_C(0xFFFFF80000700000), 0x10000},
+};
+
 struct page {
 	uint64_t pfn;
 	unsigned char data[PG];
@@ -104,6 +109,12 @@ put_utf16(unsigned char *p, const char *s)
 	for (size_t i = 0; i < n; i++)
 		put16(p + 2 * i, (unsigned char)s[i]);
 	return 2 * n;
+}
+
+static uint64_t
+filetime(int64_t us)
+{
+	return (uint64_t)us * 10 + UINT64_C(116444736000000000);
 }
 
 /* ---- physical pages ---- */
@@ -395,8 +406,25 @@ build_kdbg(struct gen *g)
 	put64(k + 0x18, DUMPGEN_NT_BASE);
 	put64(k + 0x48, DUMPGEN_LDR_HEAD);
 	put64(k + 0x208, DUMPGEN_KDBG + 0x800);
+	put64(k + 0x220, DUMPGEN_KDBG + 0x900);	/* &MmUnloadedDrivers */
+	put64(k + 0x228, DUMPGEN_KDBG + 0x908);	/* &MmLastUnloadedDriver */
 	vwrite(g, DUMPGEN_KDBG, k, sizeof k);
 	vwrite(g, DUMPGEN_KDBG + 0x800, DUMPGEN_BUILD_LAB, sizeof DUMPGEN_BUILD_LAB);
+	/* MmUnloadedDrivers -> 50 UNLOADED_DRIVERS of 0x28 bytes, two used */
+	vw64(g, DUMPGEN_KDBG + 0x900, DUMPGEN_KDBG + 0xA00);
+	vw64(g, DUMPGEN_KDBG + 0x908, DUMPGEN_UNLOADED);
+	for (unsigned i = 0; i < DUMPGEN_UNLOADED; i++) {
+		const uint64_t e = DUMPGEN_KDBG + 0xA00 + 0x28 * i, name = DUMPGEN_KDBG + 0x1400 + 0x100 * i;
+		unsigned char buf[128];
+		size_t len = put_utf16(buf, dumpgen_unloaded[i].name);
+
+		vwrite(g, name, buf, len);
+		vw64(g, e, (uint64_t)len | (uint64_t)len << 16);
+		vw64(g, e + 8, name);
+		vw64(g, e + 0x10, dumpgen_unloaded[i].start);
+		vw64(g, e + 0x18, dumpgen_unloaded[i].start + dumpgen_unloaded[i].size);
+		vw64(g, e + 0x20, filetime(DUMPGEN_TIME_US - 60 * INT64_C(1000000)));
+	}
 }
 
 static void
@@ -415,12 +443,6 @@ build_machine(struct gen *g)
 }
 
 /* ---- file formats ---- */
-
-static uint64_t
-filetime(int64_t us)
-{
-	return (uint64_t)us * 10 + UINT64_C(116444736000000000);
-}
 
 /* DUMP_HEADER64: "PAGE" everywhere the kernel leaves a field unset. */
 static void
@@ -557,10 +579,6 @@ write_triage(struct gen *g, const struct dumpgen_sink *s)
 		{DUMPGEN_KDBG + 0x800, 0x100},
 	};
 	const size_t nblocks = sizeof blocks / sizeof blocks[0];
-	static const struct { const char *name; uint64_t start, size; } unloaded[DUMPGEN_UNLOADED] = {
-		{"oldfilt.sys", DUMPGEN_OLDFILT_BASE, 0x8000},
-		{"dump_storport.sys", UINT64_C(0xFFFFF80000700000), 0x10000},
-	};
 	unsigned char *f;
 	uint64_t size, data = TRI_DATA, pool = TRI_POOL;
 	int rc;
@@ -596,13 +614,13 @@ write_triage(struct gen *g, const struct dumpgen_sink *s)
 	put32(f + TRI_UNLOADED, DUMPGEN_UNLOADED);
 	for (unsigned i = 0; i < DUMPGEN_UNLOADED; i++) {
 		unsigned char *e = f + TRI_UNLOADED + 8 + 0x38 * i, name[64];
-		size_t len = put_utf16(name, unloaded[i].name);
+		size_t len = put_utf16(name, dumpgen_unloaded[i].name);
 
 		put16(e, (uint16_t)len);
 		put16(e + 2, (uint16_t)len);
 		memcpy(e + 0x10, name, len < 24 ? len : 24);	/* inline, truncated to 12 chars */
-		put64(e + 0x28, unloaded[i].start);
-		put64(e + 0x30, unloaded[i].start + unloaded[i].size);
+		put64(e + 0x28, dumpgen_unloaded[i].start);
+		put64(e + 0x30, dumpgen_unloaded[i].start + dumpgen_unloaded[i].size);
 	}
 	for (unsigned i = 0; i < DUMPGEN_MODULES; i++) {
 		unsigned char *e = f + TRI_DRIVERS + 0x90 * i;

@@ -46,7 +46,7 @@ struct dumpgen_opts {
 #define DUMPGEN_STORPORT_BASE UINT64_C(0xFFFFF80000300000)	/* no pages present */
 #define DUMPGEN_OLDFILT_BASE UINT64_C(0xFFFFF80000500000)	/* unloaded */
 #define DUMPGEN_MODULES 4u
-#define DUMPGEN_UNLOADED 2u	/* triage only */
+#define DUMPGEN_UNLOADED 2u	/* triage: driver list; others: MmUnloadedDrivers via KDBG */
 #define DUMPGEN_RIP (DUMPGEN_FAULTY_BASE + 0x2040)	/* in FaultyDispatch */
 #define DUMPGEN_RSP UINT64_C(0xFFFF800000010F00)
 #define DUMPGEN_STACK_BASE UINT64_C(0xFFFF800000010000)	/* 2 pages, the 2nd a transition PTE */
@@ -69,6 +69,11 @@ extern const char *const dumpgen_module_names[DUMPGEN_MODULES];
 extern const uint64_t dumpgen_module_bases[DUMPGEN_MODULES];
 extern const uint32_t dumpgen_module_sizes[DUMPGEN_MODULES];
 extern const uint32_t dumpgen_module_stamps[DUMPGEN_MODULES];
+struct dumpgen_unloaded {
+	const char *name;	/* minidumps keep the first 12 characters */
+	uint64_t start, size;
+};
+extern const struct dumpgen_unloaded dumpgen_unloaded[DUMPGEN_UNLOADED];
 
 /* Where bytes go.  write() is called with increasing or random offsets;
  * size is the final file size, set once before any write. */

@@ -32,6 +32,10 @@ is "$(q "SELECT group_concat(value, ' ') FROM (SELECT value FROM facts WHERE evi
 	"full: frames named from export tables"
 is "$(q "SELECT group_concat(value, ' ') FROM (SELECT value FROM facts WHERE evidence_id = 3 AND key = 'stack.frame' ORDER BY num)")" \
 	"faulty+0x2040 faulty+0x2105 storport+0x1234 nt+0x3006 nt+0x2105" "triage: frames as module+offset"
+is "$(q "SELECT group_concat(value, ',') FROM (SELECT value FROM facts WHERE evidence_id = 1 AND key = 'module.unloaded' ORDER BY id)")" \
+	"oldfilt.sys,dump_storport.sys" "full: unloaded drivers from MmUnloadedDrivers"
+is "$(q "SELECT group_concat(value, ',') FROM (SELECT value FROM facts WHERE evidence_id = 3 AND key = 'module.unloaded' ORDER BY id)")" \
+	"oldfilt.sys,dump_storpor" "triage: unloaded drivers, names cut at 12 characters"
 is "$(q "SELECT value FROM facts WHERE evidence_id = 1 AND key = 'dump.type'")" "full" "full: type"
 is "$(q "SELECT value FROM facts WHERE evidence_id = 2 AND key = 'dump.type'")" "bitmap" "bitmap: type"
 is "$(q "SELECT value FROM facts WHERE evidence_id = 4 AND key = 'dump.type'")" "guest memory" "elf: type"
