@@ -201,6 +201,12 @@ column(const struct flt *f, const char *line, size_t len, int c, char *buf, size
 		return;
 	if (e > len)
 		e = len;
+	/* A value one character off its dashes must not be cut in two:
+	 * move the cuts to the start of the word they fall in. */
+	while (s > 0 && !isspace((unsigned char)line[s - 1]) && !isspace((unsigned char)line[s]))
+		s--;
+	while (e > s && e < len && !isspace((unsigned char)line[e - 1]) && !isspace((unsigned char)line[e]))
+		e--;
 	while (s < e && isspace((unsigned char)line[s]))
 		s++;
 	while (e > s && isspace((unsigned char)line[e - 1]))

@@ -66,20 +66,31 @@ struct vss {
 	char *error_text;
 };
 
-/* The value after the first ':' (ASCII or full-width), trimmed. */
+/* The value after a label's colon (ASCII or full-width), trimmed.  Lines
+ * may carry a prefix with colons of its own (a script's "9:28:02 AM"), so
+ * the caller says which colon: the first one whose value passes want(),
+ * or with want NULL the last one. */
 static const char *
-after_colon(const char *line)
+label_value(const char *line, int (*want)(const char *value))
 {
-	const char *a = strchr(line, ':'), *b = strstr(line, "\xef\xbc\x9a");
+	const char *found = NULL;
 
-	if (b && (!a || b < a))
-		a = b + 2;
-	if (!a)
-		return NULL;
-	a++;
-	while (*a == ' ' || *a == '\t')
-		a++;
-	return a;
+	for (const char *p = line; *p; p++) {
+		const char *v;
+
+		if (*p == ':')
+			v = p + 1;
+		else if (!strncmp(p, "\xef\xbc\x9a", 3))
+			v = p + 3;
+		else
+			continue;
+		v += strspn(v, " \t");
+		if (!want)
+			found = v;
+		else if (want(v))
+			return v;
+	}
+	return found;
 }
 
 /* Opening and closing quotes seen around writer names. */
@@ -96,10 +107,16 @@ quote_len(const char *s)
 }
 
 /* "Writer name: 'System Writer'" in any language: the quoted name. */
+static int
+starts_quoted(const char *v)
+{
+	return quote_len(v) > 0;
+}
+
 static char *
 writer_name(const char *line)
 {
-	const char *v = after_colon(line), *end;
+	const char *v = label_value(line, starts_quoted), *end;
 	size_t q, n;
 
 	if (!v || !(q = quote_len(v)))
@@ -142,9 +159,15 @@ find_guid(const char *line)
 
 /* ": [9] Failed" -> 9 and "Failed". */
 static int
+starts_state(const char *v)
+{
+	return v[0] == '[' && isdigit((unsigned char)v[1]);
+}
+
+static int
 find_state(const char *line, int *state, const char **text)
 {
-	const char *v = after_colon(line);
+	const char *v = label_value(line, starts_state);
 	char *end;
 	long n;
 
@@ -175,7 +198,7 @@ vss_line(struct vss *v, const char *line, int64_t rowid)
 	char *name, *guid;
 	int state;
 
-	if (!strncmp(trim, "vssadmin ", 9)) {
+	if (strstr(line, "vssadmin 1.")) {
 		v->banner = 1;
 		return "banner";
 	}
@@ -195,7 +218,7 @@ vss_line(struct vss *v, const char *line, int64_t rowid)
 	if (!w) {
 		/* "Error: A Volume Shadow Copy Service component encountered an
 		 * unexpected error." before any writer: the listing failed. */
-		if (v->banner && !v->error_seen && after_colon(line) && strstr(line, "rror")) {
+		if (v->banner && !v->error_seen && strstr(line, "rror")) {
 			v->error_seen = 1;
 			v->error_ref = rowid;
 			v->error_text = xstrdup(trim);
@@ -219,9 +242,9 @@ vss_line(struct vss *v, const char *line, int64_t rowid)
 		w->after_state = 1;
 		return "vss.writer.state";
 	}
-	if (w->after_state && after_colon(line)) {
+	if (w->after_state && label_value(line, NULL)) {
 		w->after_state = 0;
-		w->error = xstrdup(after_colon(line));
+		w->error = xstrdup(label_value(line, NULL));
 		return "vss.writer.error";
 	}
 	return NULL;

@@ -27,7 +27,6 @@
 #define MAX_FRAMES 1024		/* per stack; deeper output is kept as text only */
 #define MAX_MODULES 8192
 #define MAX_RESOLVED 256
-#define MAX_STACK_HASHES 4096
 #define MAX_HINTS 32
 
 /* ---- the line patterns ---- */
@@ -61,7 +60,7 @@ static const struct wd_pattern {
 	{K_BUILD_LAB, "^\\s*(?:Edition build lab|Built by):\\s*(\\d+)\\.(\\d+)\\.(\\S+)"},
 	{K_PRODUCT, "^\\s*Product:\\s*(\\w+),\\s*suite:\\s*(.*?)\\s*$"},
 	{K_SESSION_TIME, "^\\s*Debug session time:\\s*\\w{3}\\s+(\\w{3})\\s+(\\d{1,2})\\s+(\\d{1,2}):(\\d\\d):(\\d\\d)"
-			 "(?:\\.(\\d{1,6}))?\\s+(\\d{4})(?:\\s+\\(UTC\\s*([+-])\\s*(\\d{1,2}):(\\d\\d)\\))?"},
+			 "(?:\\.(\\d{1,6}))?\\s+(\\d{4})(?:\\s+\\((?:UTC|GMT)\\s*([+-])\\s*(\\d{1,2})(?::(\\d\\d))?\\))?"},
 	{K_CODE_ARGLIST, "(?i)^\\s*Bugcheck:?\\s+([0-9a-f]{1,8}),?\\s+[({]([^)}]*)[)}]"},
 	{K_FATAL, "^\\s*\\*\\*\\* Fatal System Error: 0x([0-9a-fA-F]{1,8})"},
 	{K_FATAL_ARGS, "^\\s*\\((0x[0-9a-fA-F]+(?:\\s*,\\s*0x[0-9a-fA-F]+){3})\\)\\s*$"},
@@ -193,8 +192,8 @@ struct wd {
 	int have_crash_ts;
 
 	struct wd_stack cur, best;
-	uint64_t stack_hashes[MAX_STACK_HASHES];
-	size_t nstack_hashes;
+	uint64_t *seen;		/* frame_seen()'s hash set */
+	size_t nseen, capseen;
 	size_t nframes_total;
 
 	struct wd_module *modules;
@@ -561,33 +560,74 @@ stack_begin(struct wd *w, int numbered, int from_analyze, int bare)
 	w->block = B_STACK;
 }
 
-/* Close the current stack: write its frames (once per distinct stack) and
- * keep it as the culprit's stack when it is the best so far. */
+/* Which stack the culprit reads: !analyze's STACK_TEXT, else a stack
+ * through KeBugCheck*, else the first one. */
+static int
+stack_score(const struct wd_stack *s)
+{
+	if (!s->n)
+		return 0;
+	if (s->from_analyze)
+		return 3;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->frames[i].symbol && !strncmp(s->frames[i].symbol, "KeBugCheck", 10))
+			return 2;
+	return 1;
+}
+
+/* Frames already written (module!symbol+off at index), so that the same
+ * stack shown by STACK_TEXT, k and kv is written once. */
+static int
+frame_seen(struct wd *w, const struct wd_frame *f)
+{
+	uint64_t h = fnv1a(1469598103934665603ULL ^ (uint64_t)(f->index + 1), f->norm);
+	size_t mask, i;
+
+	if (!h)
+		h = 1;
+	if (w->nseen * 2 >= w->capseen) {
+		size_t cap = w->capseen ? w->capseen * 2 : 256;
+		uint64_t *t = xcalloc(cap, sizeof *t);
+
+		for (size_t k = 0; k < w->capseen; k++)
+			if (w->seen[k])
+				for (i = w->seen[k] & (cap - 1);; i = (i + 1) & (cap - 1))
+					if (!t[i]) {
+						t[i] = w->seen[k];
+						break;
+					}
+		free(w->seen);
+		w->seen = t;
+		w->capseen = cap;
+	}
+	mask = w->capseen - 1;
+	for (i = h & mask; w->seen[i]; i = (i + 1) & mask)
+		if (w->seen[i] == h)
+			return 1;
+	w->seen[i] = h;
+	w->nseen++;
+	return 0;
+}
+
+/* Close the current stack: write its frames (each frame once) and keep it
+ * as the culprit's stack when it is the best so far. */
 static int
 stack_end(struct wd *w)
 {
 	struct wd_stack *s = &w->cur;
-	uint64_t h = 1469598103934665603ULL;
-	int seen = 0;
 
 	w->block = B_NONE;
 	if (s->n == 0)
 		return 0;
-	for (size_t i = 0; i < s->n; i++)
-		h = fnv1a(h, s->frames[i].norm);
-	for (size_t i = 0; i < w->nstack_hashes; i++)
-		if (w->stack_hashes[i] == h)
-			seen = 1;
-	if (!seen) {
-		if (w->nstack_hashes < MAX_STACK_HASHES)
-			w->stack_hashes[w->nstack_hashes++] = h;
-		for (size_t i = 0; i < s->n; i++)
-			if (fact(w, "stack.frame", s->frames[i].norm, 1, s->frames[i].index,
-				 s->section[0] ? s->section : NULL, s->frames[i].ref) < 0)
-				return -1;
-		w->nframes_total += s->n;
+	for (size_t i = 0; i < s->n; i++) {
+		if (frame_seen(w, &s->frames[i]))
+			continue;
+		if (fact(w, "stack.frame", s->frames[i].norm, 1, s->frames[i].index,
+			 s->section[0] ? s->section : NULL, s->frames[i].ref) < 0)
+			return -1;
+		w->nframes_total++;
 	}
-	if (s->crash && (!w->best.n || (s->from_analyze && !w->best.from_analyze))) {
+	if (s->crash && stack_score(s) > stack_score(&w->best)) {
 		stack_reset(&w->best);
 		w->best = *s;
 		memset(s, 0, sizeof *s);
@@ -1166,7 +1206,7 @@ handle_match(struct wd *w, enum wd_kind kind, const char *line, const PCRE2_SIZE
 		w->crash_ts = wb_make_time(atoi(CAP(7)), mon, atoi(CAP(2)), atoi(CAP(3)), atoi(CAP(4)),
 					   atoi(CAP(5)), usec);
 		if (CAPSET(8)) {
-			int64_t off = (atoi(CAP(9)) * 60 + atoi(CAP(10))) * 60 * WB_US_PER_SEC;
+			int64_t off = (atoi(CAP(9)) * 60 + (CAPSET(10) ? atoi(CAP(10)) : 0)) * 60 * WB_US_PER_SEC;
 
 			w->crash_ts -= CAP(8)[0] == '-' ? -off : off;
 		}
@@ -1801,6 +1841,7 @@ wd_finish(struct wd *w, struct wb_err *err)
 static void
 wd_free(struct wd *w)
 {
+	free(w->seen);
 	stack_reset(&w->cur);
 	stack_reset(&w->best);
 	for (size_t i = 0; i < w->nmodules; i++) {

@@ -1,0 +1,14 @@
+/* libFuzzer target: the fltmc importer (importers/fltmc.c) on arbitrary bytes. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fuzz_import.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_import("fltmc", data, size);
+	return 0;
+}
