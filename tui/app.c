@@ -179,7 +179,8 @@ app_top(struct wb_app *a, int i)
 
 /* ---- search ---- */
 
-static unsigned
+/* Returns 0, or -1 with a message when the pattern is bad. */
+static int
 set_search(struct wb_app *a, const char *pattern)
 {
 	struct wb_err err;
@@ -190,17 +191,17 @@ set_search(struct wb_app *a, const char *pattern)
 		a->search_re = NULL;
 		free(a->search);
 		a->search = NULL;
-		return REDRAW_BODY;
+		return 0;
 	}
 	if (!(re = regex_compile(pattern, 0, &err))) {
 		app_message(a, true, "%s", err.msg);
-		return REDRAW_STATUS;
+		return -1;
 	}
 	regex_free(a->search_re);
 	free(a->search);
 	a->search_re = re;
 	a->search = xstrdup(pattern);
-	return REDRAW_BODY;
+	return 0;
 }
 
 static unsigned
@@ -210,8 +211,15 @@ search_step(struct wb_app *a, struct view *v, int dir)
 		app_message(a, true, _("no search pattern: press / first"));
 		return REDRAW_STATUS;
 	}
-	if (!list_find(&v->list, dir, NULL, a->search))
+	switch (list_find(&v->list, dir, NULL, a->search)) {
+	case 0:
 		app_message(a, true, _("pattern not found: %s"), a->search);
+		break;
+	case 2:
+		app_message(a, false, dir > 0 ? _("search hit BOTTOM, continuing at TOP") :
+			    _("search hit TOP, continuing at BOTTOM"));
+		break;
+	}
 	return REDRAW_BODY;
 }
 
@@ -489,10 +497,9 @@ app_do(struct wb_app *a, enum wb_action act, const char *arg)
 	case ACT_PROMPT:
 		return run_command(a, arg);
 	case ACT_SEARCH:
-		mask = set_search(a, arg);
-		if (a->search && *arg)
-			mask |= search_step(a, v, 1);
-		return mask;
+		if (set_search(a, arg) < 0)
+			return REDRAW_STATUS;
+		return *arg ? search_step(a, v, 1) : REDRAW_BODY;
 	case ACT_SEARCH_NEXT: return search_step(a, v, 1);
 	case ACT_SEARCH_PREV: return search_step(a, v, -1);
 	case ACT_NEXT_PANE:

@@ -435,8 +435,8 @@ list_goto_id(struct wb_list *l, int64_t id)
 	return found;
 }
 
-bool
-list_find(struct wb_list *l, int dir, const char *extra, const char *re)
+static bool
+find(struct wb_list *l, int dir, const char *extra, const char *re, bool from_edge)
 {
 	const struct list_row *r = list_cur(l);
 	const struct list_spec *s = &l->spec;
@@ -446,9 +446,10 @@ list_find(struct wb_list *l, int dir, const char *extra, const char *re)
 
 	if (!r)
 		return false;
-	sql = xasprintf("SELECT %s, %s FROM %s WHERE (%s) AND (%s) AND (%s, %s) %s (?1, ?2) AND (%s) %s%s%s "
+	sql = xasprintf("SELECT %s, %s FROM %s WHERE (%s) AND (%s) AND (%s(%s, %s) %s (?1, ?2)) AND (%s) %s%s%s "
 			"ORDER BY %s %s, %s %s LIMIT 1",
-			s->key, s->id, s->from, l->base ? l->base : "1", l->where, s->key, s->id, dir > 0 ? ">" : "<",
+			s->key, s->id, s->from, l->base ? l->base : "1", l->where, from_edge ? "1 OR " : "",
+			s->key, s->id, dir > 0 ? ">" : "<",
 			extra ? extra : "1", re ? "AND regexp(?3, " : "", re ? s->search : "", re ? ")" : "",
 			s->key, dir > 0 ? "" : "DESC", s->id, dir > 0 ? "" : "DESC");
 	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) == SQLITE_OK) {
@@ -474,6 +475,14 @@ list_find(struct wb_list *l, int dir, const char *extra, const char *re)
 	if (found)
 		recount_pos(l);
 	return found;
+}
+
+int
+list_find(struct wb_list *l, int dir, const char *extra, const char *re)
+{
+	if (find(l, dir, extra, re, false))
+		return 1;
+	return find(l, dir, extra, re, true) ? 2 : 0;
 }
 
 const struct list_row *

@@ -219,8 +219,9 @@ bool list_seek_int(struct wb_list *l, int64_t key);
 /* Put the row with this id under the cursor; false when it is filtered out. */
 bool list_goto_id(struct wb_list *l, int64_t id);
 /* Next/previous row after the cursor where extra (an SQL condition) holds;
- * with re non-NULL, where spec.search matches re.  Returns found. */
-bool list_find(struct wb_list *l, int dir, const char *extra, const char *re);
+ * with re non-NULL, where spec.search matches re.  Wraps around at the end.
+ * Returns 1 found, 2 found after wrapping, 0 not found. */
+int list_find(struct wb_list *l, int dir, const char *extra, const char *re);
 const struct list_row *list_cur(const struct wb_list *l);
 int64_t list_position(const struct wb_list *l);	/* 1-based, 0 if empty */
 

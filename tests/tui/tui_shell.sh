@@ -48,7 +48,11 @@ like "$(screen)" '^ +2  VSS writer failed: error 0x800423f4' "the text viewer sh
 keys / ; type_text 'error 0x[0-9a-f]+'; keys Enter
 shows '^ Line 2$' "/ searches with PCRE2 and moves the cursor to the hit"
 keys n
-shows 'pattern not found' "n with no further hit says so"
+shows 'search hit BOTTOM, continuing at TOP' "n wraps around at the end, and says so"
+keys / ; type_text 'no such thing'; keys Enter
+shows 'pattern not found: no such thing' "a search without hits says so"
+keys / ; type_text '(unclosed'; keys Enter
+shows 'missing closing parenthesis' "a bad regex is reported"
 keys q
 shows '^#    Kind' "q goes back to the evidence list"
 
