@@ -43,5 +43,13 @@ int cmd_timeline(int argc, char **argv);
 int cmd_sql(int argc, char **argv);
 int cmd_retime(int argc, char **argv);
 int cmd_unavailable(int argc, char **argv);
+int cmd_kb(int argc, char **argv);
+int cmd_findings(int argc, char **argv);
+int cmd_checklist(int argc, char **argv);
+int cmd_triage(int argc, char **argv);
+/* Re-run matching on a case (after an import); unless quiet, says on stderr
+ * how many articles are proposed, if any.  Returns 0, or -1 when the KB or matching failed (said on
+ * stderr; the import itself stands). */
+int cli_rematch(wb_case *c, bool quiet);
 
 #endif

@@ -123,6 +123,8 @@ cmd_import(int argc, char **argv)
 		printf(_("%s: evidence %lld (%s), %lld records, %lld warnings\n"), argv[i], (long long)id,
 		       used->name, records, warnings);
 	}
+	if (failed < argc - optind - 1)	/* something was imported: findings follow the evidence */
+		cli_rematch(c, quiet);
 	case_close(c);
 	return failed ? EXIT_FAILED : EXIT_OK;
 }

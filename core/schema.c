@@ -46,16 +46,18 @@ static const char v1[] =
 	"  ref_table TEXT, ref_id INTEGER);"
 	"CREATE INDEX facts_key ON facts(key, value);"
 	"CREATE INDEX facts_ev ON facts(evidence_id);"
-	"CREATE TABLE findings ("
+	"CREATE TABLE findings ("	/* kb/match.c replaces it on every run */
 	"  article TEXT PRIMARY KEY,"
+	"  rank INTEGER NOT NULL,"	/* 1 = best */
 	"  score REAL NOT NULL,"
-	"  state TEXT NOT NULL DEFAULT 'open',"	/* open | ruled-out (by an exclude) */
-	"  detail TEXT,"		/* JSON: hits, missing, excluded-by */
+	"  state TEXT NOT NULL DEFAULT 'open',"	/* open | partial | ruled-out (by an exclude) */
+	"  detail TEXT,"		/* JSON: hits, missing, failed, excluded_by, why_rank */
 	"  updated_at TEXT NOT NULL);"
 	"CREATE TABLE decisions ("	/* confirm / dismiss, kept across re-runs */
 	"  id INTEGER PRIMARY KEY, article TEXT NOT NULL,"
 	"  state TEXT NOT NULL,"	/* confirmed | dismissed | reopened */
 	"  reason TEXT, user TEXT NOT NULL, at TEXT NOT NULL);"
+	"CREATE INDEX decisions_article ON decisions(article, id);"
 	"CREATE TABLE checklist ("
 	"  id INTEGER PRIMARY KEY,"
 	"  list TEXT NOT NULL,"		/* playbook or article id */
