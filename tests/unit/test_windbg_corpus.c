@@ -140,7 +140,7 @@ main(void)
 	FILE *m;
 	wb_case *c;
 	struct wb_err err;
-	int scored = 0, wb_agree = 0, dbg_agree = 0, dbg_present = 0, codes_right = 0, codes_stated = 0;
+	int scored = 0, wb_agree = 0, dbg_agree = 0, dbg_present = 0, wb_agree_with_dbg = 0, codes_right = 0, codes_stated = 0;
 	struct wb_buf misses = {0}, unscored = {0};
 
 	if (!corpus || !*corpus)
@@ -220,6 +220,7 @@ main(void)
 					   wb_culprit ? wb_culprit : "none");
 			if (dbg) {
 				dbg_present++;
+				wb_agree_with_dbg += agree;
 				module_key(dbg, got, sizeof got);
 				dbg_agree += !strcmp(got, want);
 			}
@@ -237,6 +238,8 @@ main(void)
 	printf("# bugcheck code right in %d of the %d files that state one\n", codes_right, codes_stated);
 	printf("# culprit: wb agrees with the thread in %d of %d cases; WinDbg's IMAGE_NAME in %d of %d "
 	       "(IMAGE_NAME present in %d)\n", wb_agree, scored, dbg_agree, scored, dbg_present);
+	printf("# where the excerpt has an IMAGE_NAME: wb agrees in %d of %d, IMAGE_NAME in %d of %d\n",
+	       wb_agree_with_dbg, dbg_present, dbg_agree, dbg_present);
 	if (misses.len)
 		printf("# wb disagrees:\n%s", misses.data);
 	if (unscored.len)
