@@ -8,6 +8,8 @@
  */
 #include "eventdecode.h"
 
+#include "../core/bugcheck.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,9 @@ struct ev_decoder {
 	const char *tmpl;
 	ev_decode_fn decode;
 };
+
+static char *insertion_from_message(const char *tmpl, const char *message, unsigned idx);
+static const struct ev_decoder *find_decoder(const char *canonical, uint32_t id);
 
 /* ---- small text helpers ---- */
 
@@ -159,12 +164,17 @@ emit_bugcheck(struct ev_ctx *x, uint64_t code, const uint64_t args[4], int nargs
 {
 	char v[32], key[32];
 
-	snprintf(v, sizeof v, "0x%08" PRIX64, code & 0xffffffffu);
+	char name[64];
+
+	bugcheck_format_code((uint32_t)code, v, sizeof v);
 	if (fact(x, "bugcheck.code", v, true, (int64_t)(code & 0xffffffffu), x->message, err) < 0)
+		return -1;
+	if (bugcheck_name((uint32_t)code, name, sizeof name) &&
+	    fact(x, "bugcheck.name", name, false, 0, NULL, err) < 0)
 		return -1;
 	for (int i = 0; i < nargs; i++) {
 		snprintf(key, sizeof key, "bugcheck.arg%d", i + 1);
-		snprintf(v, sizeof v, "0x%016" PRIX64, args[i]);
+		snprintf(v, sizeof v, "0x%" PRIX64, args[i]);
 		if (fact(x, key, v, true, (int64_t)args[i], NULL, err) < 0)
 			return -1;
 	}
@@ -434,11 +444,11 @@ decode_vss(struct ev_ctx *x, struct wb_err *err)
 		has_hr = true;
 	else if ((p = strstr(m, "with error ")) && parse_hex(p + 11, &hr))
 		has_hr = true;
-	if (!(routine = between(m, "calling routine", ".  hr")) &&
-	    !(routine = between(m, "Routine details", " [hr")) &&
-	    !(routine = between(m, "Unexpected error", ".  hr")) &&
-	    strstr(m, "IVssWriterCallback"))
+	if (x->r->event_id == 8194)
 		routine = xstrdup("IVssWriterCallback");
+	else if (!(routine = between(m, "calling routine", ".  hr")) &&
+		 !(routine = between(m, "Routine details", " [hr")))
+		routine = between(m, "Unexpected error", ".  hr");
 	writer = line_value(m, "Writer Name:");
 	op = NULL;
 	if ((p = strstr(m, "Operation:"))) {
@@ -483,10 +493,11 @@ decode_scm(struct ev_ctx *x, struct wb_err *err)
 
 	if (i < r->nstrings && *r->strings[i])
 		name = xstrdup(r->strings[i]);
-	else if (!(name = between(x->message, "The ", " service")) &&
-		 !(name = between(x->message, "for the ", " service")) &&
-		 !(name = between(x->message, "of the ", " service")))
+	else if (!(name = insertion_from_message(find_decoder(x->provider, r->event_id)->tmpl,
+						 x->message, (unsigned)i + 1)) || !*name) {
+		free(name);
 		name = xstrdup("unknown");
+	}
 	rc = fact(x, r->event_id == 7045 ? "service.installed" : "service.failure", name, true,
 		  r->event_id, x->message, err);
 	free(name);
@@ -557,7 +568,9 @@ static const struct ev_decoder decoders[] = {
 	 "A dump was saved in: %2. Report Id: %3.", decode_bugcheck},
 	{"Kernel-Power", 41, "The system has rebooted without cleanly shutting down first. "
 	 "This error could be caused if the system stopped responding, crashed, or lost power "
-	 "unexpectedly.", decode_kernel_power_41},
+	 "unexpectedly.%n%nBugcheckCode: %1%nBugcheckParameter1: %2%nBugcheckParameter2: %3%n"
+	 "BugcheckParameter3: %4%nBugcheckParameter4: %5%nSleepInProgress: %6%n"
+	 "PowerButtonTimestamp: %7", decode_kernel_power_41},
 	{"Kernel-Power", 109, "The kernel power manager has initiated a shutdown transition.", NULL},
 	{"EventLog", 6005, "The Event log service was started.", decode_boot},
 	{"EventLog", 6006, "The Event log service was stopped.", decode_clean_shutdown},
@@ -835,6 +848,153 @@ eventdecode_render(const char *provider, uint32_t event_id, const char *const *s
 		append_insertion(out, s);
 	}
 	return 1;
+}
+
+/* Copy of s with whitespace runs (and a template's %n, %t) as one space;
+ * in a template, insertions become '\x01'. */
+static char *
+normalize(const char *s, bool tmpl)
+{
+	char *out = xmalloc(strlen(s) + 1), *o = out;
+
+	while (*s) {
+		bool space = *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n';
+
+		if (tmpl && *s == '%' && (s[1] == 'n' || s[1] == 't')) {
+			space = true;
+			s++;
+		} else if (tmpl && *s == '%') {
+			*o++ = '\x01';
+			s++;
+			while (*s >= '0' && *s <= '9')
+				s++;
+			if (*s == '*')
+				s++;
+			continue;
+		}
+		if (space) {
+			if (o > out && o[-1] != ' ')
+				*o++ = ' ';
+			s++;
+			continue;
+		}
+		*o++ = *s++;
+	}
+	*o = 0;
+	return out;
+}
+
+/* How much of the template's literal text msg carries, in order: the
+ * opening must start msg, later pieces are searched after the previous
+ * one; scoring stops at the first piece not found (pasted text is often
+ * cut short). */
+static size_t
+template_score(const char *tmpl, const char *msg)
+{
+	char *t = normalize(tmpl, true), *piece = t;
+	const char *m = msg;
+	size_t score = 0;
+	bool first = true;
+
+	while (*piece) {
+		char *end = strchr(piece, '\x01'), save = 0;
+		const char *at;
+		size_t n;
+
+		if (end) {
+			save = *end;
+			*end = 0;
+		}
+		n = strlen(piece);
+		if (n) {
+			at = first ? (strncmp(m, piece, n) ? NULL : m) : strstr(m, piece);
+			if (!at)
+				break;
+			score += n;
+			m = at + n;
+		}
+		first = false;
+		if (!end)
+			break;
+		*end = save;
+		piece = end + 1;
+	}
+	free(t);
+	return score;
+}
+
+/* Insertion string idx of template tmpl as it appears in a rendered
+ * message (whitespace-normalised), or NULL: lets decoders read text
+ * exports, which carry only the message, like binary logs. */
+static char *
+insertion_from_message(const char *tmpl, const char *message, unsigned idx)
+{
+	char *t = normalize(tmpl, true), *msg = normalize(message, false), *out = NULL;
+	const char *m = msg, *start = NULL;
+	unsigned ins = 0;
+	char *piece = t;
+	const char *p;
+
+	/* Number the insertions in template order. */
+	for (p = tmpl; *p; p++)
+		if (*p == '%' && p[1] >= '1' && p[1] <= '9') {
+			ins++;
+			if ((unsigned)strtoul(p + 1, NULL, 10) == idx)
+				break;
+		}
+	if (!*p)
+		goto out;
+	for (unsigned seen = 0;;) {
+		char *end = strchr(piece, '\x01');
+		size_t n;
+		const char *at;
+
+		if (end)
+			*end = 0;
+		n = strlen(piece);
+		at = seen == 0 ? (strncmp(m, piece, n) ? NULL : m) : n ? strstr(m, piece) : m + strlen(m);
+		if (!at)
+			break;
+		if (start) {
+			out = xstrndup(start, (size_t)(at - start));
+			break;
+		}
+		m = at + n;
+		if (!end)
+			break;
+		if (++seen == ins)
+			start = m;
+		piece = end + 1;
+	}
+out:
+	free(t);
+	free(msg);
+	return out;
+}
+
+int
+eventdecode_recognize(const char *message, const char **provider, uint32_t *event_id)
+{
+	char *msg;
+	size_t best = 0;
+
+	while (*message == ' ' || *message == '\t' || *message == '\r' || *message == '\n')
+		message++;
+	msg = normalize(message, false);
+	for (size_t i = 0; i < sizeof decoders / sizeof *decoders; i++) {
+		size_t n;
+
+		if (!decoders[i].provider || !decoders[i].tmpl)
+			continue;
+		n = template_score(decoders[i].tmpl, msg);
+		if (n >= 24 && n > best) {
+			best = n;
+			*provider = decoders[i].provider;
+			*event_id = decoders[i].id;
+		}
+	}
+	free(msg);
+	return best > 0;
 }
 
 /* ---- storage and HRESULT tables ---- */

@@ -76,6 +76,11 @@ void eventdecode_provider(const char *provider, char *buf, size_t len);
 int eventdecode_render(const char *provider, uint32_t event_id, const char *const *strings,
 		       size_t nstrings, struct wb_buf *out);
 
+/* For a message pasted without its headers: the provider (canonical) and
+ * ID whose template's opening words it starts with, whitespace-insensitive
+ * (re-wrapped text still matches).  Returns 1 when one was found. */
+int eventdecode_recognize(const char *message, const char **provider, uint32_t *event_id);
+
 /* Names for the storage decoder (tables from scsi.h and srb.h); "" when the
  * value is not in the table.  srb_status is masked of its flag bits. */
 const char *eventdecode_scsi_status(unsigned v);

@@ -13,6 +13,8 @@ extern const struct wb_importer importer_windbg;
 extern const struct wb_importer importer_fltmc;
 extern const struct wb_importer importer_vssadmin;
 extern const struct wb_importer importer_evtx;
+extern const struct wb_importer importer_eventtext;
+extern const struct wb_importer importer_eventcsv;
 extern const struct wb_importer importer_procmon;
 extern const struct wb_importer importer_regtext;
 extern const struct wb_importer importer_hive;
@@ -25,6 +27,8 @@ const struct wb_importer *const wb_importers[] = {
 	&importer_fltmc,
 	&importer_vssadmin,
 	&importer_evtx,
+	&importer_eventtext,
+	&importer_eventcsv,
 	&importer_procmon,
 	&importer_regtext,
 	&importer_hive,
