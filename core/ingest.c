@@ -330,8 +330,10 @@ ingest_commit(wb_ingest *ing, int64_t *evidence_id, struct wb_err *err)
 		wb_errf(err, _("cannot finish the import: %s"), sqlite3_errmsg(ing->db));
 		goto fail;
 	}
-	if (case_audit(ing->c, err, "imported %s as evidence %lld (%lld records, %zu warnings)",
-		       ing->path, (long long)ing->evidence_id, (long long)ing->records, ing->warnings) < 0)
+	/* case_audit() formats with sqlite3_mprintf: no %zu there (%z is a string). */
+	if (case_audit(ing->c, err, "imported %s as evidence %lld (%lld records, %lld warnings)",
+		       ing->path, (long long)ing->evidence_id, (long long)ing->records,
+		       (long long)ing->warnings) < 0)
 		goto fail;
 	if (exec(ing->db, "COMMIT", err) < 0) {
 		wb_errf(err, _("cannot commit the import: %s"), err->msg);

@@ -155,6 +155,20 @@ test_ingest(void)
 	is_int(case_scalar(c, "SELECT count(*) FROM facts", -1), 0, "no facts after a failed import");
 	is_int(case_scalar(c, "SELECT count(*) FROM timeline", -1), 0, "no timeline after a failed import");
 
+	/* A partial import: warnings are kept with their line and land in the audit log. */
+	ok(ingest_begin(c, notes, "test", "warning", "1", NULL, &ing, &err) == 0, "begin a partial import");
+	ingest_warn(ing, 7, -1, "record %d unreadable", 7);
+	ingest_add_records(ing, 2);
+	ok(ingest_commit(ing, &id, &err) == 0, "commit with a warning: %s", err.msg);
+	is_int(case_scalar(c, "SELECT line FROM evidence_warning", -1), 7, "warning keeps its line");
+	{
+		char *sql = sqlite3_mprintf("SELECT count(*) FROM audit WHERE action LIKE '%%(2 records, 1 warnings)'");
+
+		is_int(case_scalar(c, sql, -1), 1, "audit log counts records and warnings");
+		sqlite3_free(sql);
+	}
+	sqlite3_exec(case_db(c), "DELETE FROM evidence", NULL, NULL, NULL);
+
 	ok(importer_run(c, notes, &cancel_opts, &id, NULL, &err) < 0 && strstr(err.msg, "cancelled"),
 	   "cancel is honoured: %s", err.msg);
 	is_int(case_scalar(c, "SELECT count(*) FROM evidence", -1), 0, "no evidence after a cancelled import");
