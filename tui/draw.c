@@ -341,7 +341,7 @@ draw_columns(struct view *v, const struct list_row *r, int y, int w, bool sel, b
 
 			draw_text(a, y, x + (tw < cw ? cw - tw : 0), cw, 0, st, false, s);
 		} else {
-			draw_text(a, y, x, cw, last ? v->list.skip : 0, st, !heading, s);
+			draw_text(a, y, x, cw, last && !heading ? v->list.skip : 0, st, !heading, s);
 		}
 		x += cw + 1;
 	}
