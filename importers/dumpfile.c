@@ -1788,9 +1788,90 @@ dump_open(struct dump_reader *r, struct dump **out, struct wb_err *err)
 	return 0;
 }
 
+/* The address of a named export of the image at base.  Export names are
+ * sorted (the loader binary-searches them), so this reads a dozen names. */
+static int
+export_by_name(struct dump *d, uint64_t base, const char *want, uint64_t *va)
+{
+	unsigned char nt[0x100], dir[0x28], b[4];
+	uint32_t off, dir_rva, nnames, nfuncs, lo = 0, hi;
+	char name[128];
+
+	if (pe_header(d, base, nt, sizeof nt) < 0)
+		return -1;
+	off = le16(nt + 0x18) == 0x20B ? 0x18 + 0x70 : 0x18 + 0x60;
+	dir_rva = le32(nt + off);
+	if (!dir_rva || dump_read_virt(d, base + dir_rva, dir, sizeof dir) < 0)
+		return -1;
+	nfuncs = le32(dir + 0x14);
+	nnames = le32(dir + 0x18);
+	hi = nnames < MAX_EXPORTS ? nnames : MAX_EXPORTS;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int cmp;
+
+		if (dump_read_virt(d, base + le32(dir + 0x20) + 4 * (uint64_t)mid, b, 4) < 0)
+			return -1;
+		read_cstring(d, base + le32(b), name, sizeof name);
+		cmp = strcmp(name, want);
+		if (cmp == 0) {
+			uint16_t ord;
+
+			if (dump_read_virt(d, base + le32(dir + 0x24) + 2 * (uint64_t)mid, b, 2) < 0)
+				return -1;
+			ord = le16(b);
+			if (ord >= nfuncs || dump_read_virt(d, base + le32(dir + 0x1C) + 4 * (uint64_t)ord, b, 4) < 0)
+				return -1;
+			*va = base + le32(b);
+			return 0;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Without a Windows header: the kernel image is found below the handler of
+ * IDT entry 0 (a page with "MZ" that exports PsLoadedModuleList, as elf2dmp
+ * looks for it), which gives the module list and NtBuildNumber. */
+static void
+find_kernel(struct dump *d, uint64_t idt)
+{
+	struct dump_info *in = &d->info;
+	unsigned char e[16];
+	uint64_t handler, va, list, nb;
+
+	if (!idt || dump_read_virt(d, idt, e, sizeof e) < 0) {
+		note(d, "the IDT at 0x%llx is not readable: the kernel cannot be found", (unsigned long long)idt);
+		return;
+	}
+	handler = le16(e) | (uint64_t)le16(e + 6) << 16 | (uint64_t)le32(e + 8) << 32;
+	va = handler & ~(uint64_t)(PAGE_SIZE - 1);
+	for (unsigned i = 0; i < 4096 && va >= PAGE_SIZE; i++, va -= PAGE_SIZE) {
+		unsigned char mz[2];
+
+		if (dump_read_virt(d, va, mz, 2) < 0 || mz[0] != 'M' || mz[1] != 'Z')
+			continue;
+		if (export_by_name(d, va, "PsLoadedModuleList", &list) < 0)
+			continue;
+		in->loaded_module_list = list;
+		if (export_by_name(d, va, "NtBuildNumber", &nb) == 0 && dump_read_virt(d, nb, e, 4) == 0) {
+			in->build = le32(e) & 0xFFFF;
+			in->major = le32(e) >> 28;
+		}
+		note(d, "kernel found at 0x%llx below IDT entry 0; PsLoadedModuleList from its exports",
+		     (unsigned long long)va);
+		return;
+	}
+	note(d, "no kernel image (\"MZ\" exporting PsLoadedModuleList) within 16 MiB below IDT entry 0 at 0x%llx",
+	     (unsigned long long)handler);
+}
+
 int
-dump_open_phys(const unsigned char *header, size_t len, uint64_t dtb, const struct dump_phys_source *src,
-	       struct dump **out, struct wb_err *err)
+dump_open_phys(const unsigned char *header, size_t len, const struct dump_phys_cpu *cpu,
+	       const struct dump_phys_source *src, struct dump **out, struct wb_err *err)
 {
 	struct dump *d;
 
@@ -1813,18 +1894,25 @@ dump_open_phys(const unsigned char *header, size_t len, uint64_t dtb, const stru
 	d->ext_free = src->free;
 	d->info.bits = 64;
 	d->hdr_size = HDR64_SIZE;
-	if (header && parse_kernel_header(d, header, err) < 0) {
-		dump_free(d);
-		return -1;
-	}
-	if (!header) {
+	d->info.format = DUMP_FORMAT_GUEST;
+	if (header) {
+		d->info.format_name = "guest memory with Windows dump header";
+		if (parse_kernel_header(d, header, err) < 0) {
+			dump_free(d);
+			return -1;
+		}
+	} else {
+		d->info.format_name = "guest memory";
 		d->info.machine = MACHINE_AMD64;
 		note(d, "no Windows dump header in the guest notes: no bugcheck data");
+		if (cpu) {
+			d->info.dtb = cpu->cr3 & PFN_MASK;
+			d->info.pc = cpu->pc;
+			d->info.sp = cpu->sp;
+			d->info.has_context = cpu->pc || cpu->sp;
+			find_kernel(d, cpu->idt);
+		}
 	}
-	if (dtb)
-		d->info.dtb = dtb & PFN_MASK;
-	d->info.format = DUMP_FORMAT_GUEST;
-	d->info.format_name = header ? "guest memory with Windows dump header" : "guest memory";
 	read_kernel_virtual(d);
 	finish(d);
 	*out = d;

@@ -130,15 +130,20 @@ int dump_open_guest(const char *path, struct dump **out, struct wb_err *err);
 
 /* A Windows kernel whose physical memory lives in another container (used by
  * dump_open_guest(); tests use it with memory buffers).  header: a
- * DUMP_HEADER64 of len >= 0x2000 bytes, or NULL when there is none; dtb:
- * CR3 to use instead of the header's, or 0.  Takes ownership of src->ctx
- * (src->free is called by dump_free(), or at once on error). */
+ * DUMP_HEADER64 of len >= 0x2000 bytes, or NULL when there is none; then cpu
+ * (what the hypervisor saved of a CPU in kernel mode) gives CR3, the context
+ * and the IDT through which the kernel image is found.  Takes ownership of
+ * src->ctx (src->free is called by dump_free(), or at once on error). */
 struct dump_phys_source {
 	int (*read)(void *ctx, uint64_t pa, void *buf, size_t n);	/* 0 or -1 */
 	void *ctx;
 	void (*free)(void *ctx);
 };
-int dump_open_phys(const unsigned char *header, size_t len, uint64_t dtb,
+struct dump_phys_cpu {
+	uint64_t cr3, pc, sp;
+	uint64_t idt;		/* IDT base (IDTR) */
+};
+int dump_open_phys(const unsigned char *header, size_t len, const struct dump_phys_cpu *cpu,
 		   const struct dump_phys_source *src, struct dump **out, struct wb_err *err);
 
 const struct dump_info *dump_get_info(const struct dump *d);

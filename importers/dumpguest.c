@@ -19,8 +19,12 @@
 #include "dumpfile.h"
 
 #define NOTES_MAX (16u << 20)
-#define QEMU_CR3 0x1A0
+/* QEMUCPUState (target/i386/arch_dump.c, version 1) */
+#define QEMU_RSP 0x38
+#define QEMU_RIP 0x88
 #define QEMU_GS_BASE 0x108
+#define QEMU_IDT_BASE 0x180
+#define QEMU_CR3 0x1A0
 #define WIN_HEADER_SIZE 0x2000
 
 struct guest {
@@ -72,10 +76,11 @@ read_at(int fd, uint64_t off, void *buf, size_t n)
 }
 
 /* Walk the PT_NOTE segments of a little-endian ELF64 core for the QEMU CPU
- * notes and the Windows header.  *cr3: of the first CPU in kernel mode
- * (GS base with bit 63 set, as elf2dmp decides), else of CPU 0. */
+ * notes and the Windows header.  *cpu: the first CPU in kernel mode (GS base
+ * with bit 63 set, as elf2dmp decides), else CPU 0.  *linux: the
+ * VMCOREINFO note is a Linux kernel's. */
 static void
-elf_notes(int fd, unsigned char **header, uint64_t *cr3)
+elf_notes(int fd, unsigned char **header, struct dump_phys_cpu *cpu, bool *linux_guest)
 {
 	unsigned char eh[64], ph[56];
 	uint64_t phoff;
@@ -83,7 +88,8 @@ elf_notes(int fd, unsigned char **header, uint64_t *cr3)
 	bool kernel_cr3 = false;
 
 	*header = NULL;
-	*cr3 = 0;
+	*cpu = (struct dump_phys_cpu){0};
+	*linux_guest = false;
 	if (read_at(fd, 0, eh, sizeof eh) < 0 || eh[4] != 2 || eh[5] != 1)
 		return;
 	phoff = rd64(eh + 0x20);
@@ -117,15 +123,20 @@ elf_notes(int fd, unsigned char **header, uint64_t *cr3)
 			if (namesz == 5 && !memcmp(notes + name, "QEMU", 5) && type == 0 && descsz >= QEMU_CR3 + 8) {
 				bool kernel = notes[desc + QEMU_GS_BASE + 7] & 0x80;
 
-				if (!*cr3 || (kernel && !kernel_cr3)) {
-					*cr3 = rd64(notes + desc + QEMU_CR3);
+				if (!cpu->cr3 || (kernel && !kernel_cr3)) {
+					cpu->cr3 = rd64(notes + desc + QEMU_CR3);
+					cpu->pc = rd64(notes + desc + QEMU_RIP);
+					cpu->sp = rd64(notes + desc + QEMU_RSP);
+					cpu->idt = rd64(notes + desc + QEMU_IDT_BASE);
 					kernel_cr3 = kernel;
 				}
-			} else if (namesz == 11 && !memcmp(notes + name, "VMCOREINFO", 11) &&
-				   descsz >= WIN_HEADER_SIZE && !memcmp(notes + desc, "PAGEDU64", 8) && !*header) {
-				*header = malloc(WIN_HEADER_SIZE);
-				if (*header)
-					memcpy(*header, notes + desc, WIN_HEADER_SIZE);
+			} else if (namesz == 11 && !memcmp(notes + name, "VMCOREINFO", 11)) {
+				if (descsz >= WIN_HEADER_SIZE && !memcmp(notes + desc, "PAGEDU64", 8) && !*header) {
+					*header = malloc(WIN_HEADER_SIZE);
+					if (*header)
+						memcpy(*header, notes + desc, WIN_HEADER_SIZE);
+				} else if (descsz >= 10 && !memcmp(notes + desc, "OSRELEASE=", 10))
+					*linux_guest = true;
 			}
 			at = desc + ((descsz + 3u) & ~(uint64_t)3);
 		}
@@ -140,7 +151,8 @@ dump_open_guest(const char *path, struct dump **out, struct wb_err *err)
 	struct dump_phys_source src;
 	unsigned char head[16] = {0}, *header = NULL;
 	const char *arch = NULL, *format = NULL;
-	uint64_t cr3 = 0;
+	struct dump_phys_cpu cpu = {0};
+	bool linux_guest = false;
 	int rc;
 
 	*out = NULL;
@@ -171,8 +183,14 @@ dump_open_guest(const char *path, struct dump **out, struct wb_err *err)
 	}
 	kdump_get_string_attr(g->ctx, "file.format", &format);
 	if (format && !strcmp(format, "elf"))
-		elf_notes(g->fd, &header, &cr3);
-	if (!header && !cr3) {
+		elf_notes(g->fd, &header, &cpu, &linux_guest);
+	if (linux_guest || kdump_get_string_attr(g->ctx, "linux.uts.sysname", &arch) == KDUMP_OK) {
+		wb_errf(err, _("a Linux kernel dump (its VMCOREINFO names a Linux release): wb reads Windows guests"));
+		free(header);
+		guest_free(g);
+		return -1;
+	}
+	if (!header && !cpu.cr3) {
 		wb_errf(err, _("no Windows dump header and no QEMU CPU note with CR3 in this %s dump: "
 			       "wb cannot find the guest's page tables (dump it with QEMU's dump-guest-memory "
 			       "or virsh dump --memory-only --format elf)"),
@@ -181,8 +199,8 @@ dump_open_guest(const char *path, struct dump **out, struct wb_err *err)
 		return -1;
 	}
 	src = (struct dump_phys_source){.read = guest_read, .ctx = g, .free = guest_free};
-	/* the header's DTB, written by the guest, wins over the CPU note's */
-	rc = dump_open_phys(header, header ? WIN_HEADER_SIZE : 0, header ? 0 : cr3, &src, out, err);
+	/* the header, written by the guest itself, wins over the CPU note */
+	rc = dump_open_phys(header, header ? WIN_HEADER_SIZE : 0, &cpu, &src, out, err);
 	free(header);
 	return rc;
 }

@@ -34,14 +34,19 @@ static const char *const module_paths[DUMPGEN_MODULES] = {
 	"\\SystemRoot\\System32\\drivers\\storport.sys",
 };
 
-/* Exports of the modules whose pages are present (rva order). */
+/* Exports of the modules whose pages are present; the image's name table
+ * is sorted as a linker sorts it.  ntoskrnl's data exports point into its
+ * data pages (the list head and NtBuildNumber). */
 struct gen_export {
 	const char *name;
 	uint32_t rva;
 };
-static const struct gen_export exports[3][3] = {
-	{{"KeBugCheckEx", 0x2000}, {"ExAllocatePoolWithTag", 0x2400}, {"IofCallDriver", 0x3000}},
-	{{"HalReturnToFirmware", 0x2000}, {NULL, 0}, {NULL, 0}},
+#define MAX_GEN_EXPORTS 6
+static const struct gen_export exports[3][MAX_GEN_EXPORTS] = {
+	{{"KeBugCheckEx", 0x2000}, {"ExAllocatePoolWithTag", 0x2400}, {"IofCallDriver", 0x3000},
+	 {"PsLoadedModuleList", (uint32_t)(DUMPGEN_LDR_HEAD - DUMPGEN_NT_BASE)},
+	 {"NtBuildNumber", (uint32_t)(DUMPGEN_LDR_HEAD - DUMPGEN_NT_BASE + 0x800)}, {NULL, 0}},
+	{{"HalReturnToFirmware", 0x2000}, {NULL, 0}},
 	{{"FaultyDispatch", 0x2000}, {"FaultyWorker", 0x2800}, {NULL, 0}},
 };
 
@@ -283,12 +288,21 @@ vread(struct gen *g, uint64_t va, void *buf, size_t n)
 /* A PE image: headers, export directory (with one forwarder, which the
  * parser must skip), and two pages of code with the calls that precede the
  * stack's return addresses. */
+static int
+cmp_export_name(const void *a, const void *b)
+{
+	return strcmp(((const struct gen_export *)a)->name, ((const struct gen_export *)b)->name);
+}
+
+/* A PE image: headers, export directory (with one forwarder, which the
+ * parser must skip), and two pages of code with the calls that precede the
+ * stack's return addresses. */
 static void
 build_image(struct gen *g, unsigned m)
 {
 	const uint64_t base = dumpgen_module_bases[m];
+	struct gen_export list[MAX_GEN_EXPORTS + 1];
 	unsigned char *h, *x;
-	const struct gen_export *ex = exports[m];
 	uint32_t n = 0, name_at = 0x1200;
 
 	for (uint64_t off = 0; off < 4 * PG; off += PG)
@@ -308,27 +322,28 @@ build_image(struct gen *g, unsigned m)
 	put32(h + 0x98 + 0x70, 0x1000);		/* export directory */
 	put32(h + 0x98 + 0x74, 0x400);
 
-	while (n < 3 && ex[n].name)
+	while (n < MAX_GEN_EXPORTS && exports[m][n].name) {
+		list[n] = exports[m][n];
 		n++;
+	}
+	/* the forwarder's "address" is a string inside the directory */
+	list[n++] = (struct gen_export){"ForwardedThing", 0x13F0};
+	qsort(list, n, sizeof list[0], cmp_export_name);
 	x = vptr(g, base + 0x1000);
 	put32(x + 0x0C, 0x1100);
 	put32(x + 0x10, 1);
-	put32(x + 0x14, n + 1);
-	put32(x + 0x18, n + 1);
+	put32(x + 0x14, n);
+	put32(x + 0x18, n);
 	put32(x + 0x1C, 0x1040);
 	put32(x + 0x20, 0x1060);
 	put32(x + 0x24, 0x1080);
 	memcpy(x + 0x100, dumpgen_module_names[m], strlen(dumpgen_module_names[m]));
-	for (uint32_t i = 0; i <= n; i++) {
-		const char *name = i < n ? ex[i].name : "ForwardedThing";
-		/* the forwarder's "address" is a string inside the directory */
-		uint32_t rva = i < n ? ex[i].rva : 0x13F0;
-
-		put32(x + 0x40 + 4 * i, rva);
+	for (uint32_t i = 0; i < n; i++) {
+		put32(x + 0x40 + 4 * i, list[i].rva);
 		put32(x + 0x60 + 4 * i, name_at);
 		put16(x + 0x80 + 2 * i, (uint16_t)i);
-		memcpy(x + (name_at - 0x1000), name, strlen(name));
-		name_at += (uint32_t)strlen(name) + 1;
+		memcpy(x + (name_at - 0x1000), list[i].name, strlen(list[i].name));
+		name_at += (uint32_t)strlen(list[i].name) + 1;
 	}
 	memcpy(x + 0x3F0, "NTOSKRNL.Other", 14);
 }
@@ -393,6 +408,30 @@ build_module_list(struct gen *g)
 	}
 	vw64(g, head, head + 0x100);
 	vw64(g, head + 8, head + 0x100 * DUMPGEN_MODULES);
+	/* NtBuildNumber: the build, 0xF in the top nibble for a free build */
+	{
+		unsigned char nb[4];
+
+		put32(nb, 0xF0000000u | DUMPGEN_BUILD);
+		vwrite(g, head + 0x800, nb, sizeof nb);
+	}
+}
+
+/* IDT entry 0 (divide error) points into ntoskrnl's code: how a dump
+ * without a Windows header leads to the kernel image. */
+static void
+build_idt(struct gen *g)
+{
+	const uint64_t handler = DUMPGEN_NT_BASE + 0x3100;
+	unsigned char e[16] = {0};
+
+	map_page(g, DUMPGEN_IDT, alloc_pfn(g), false);
+	put16(e, (uint16_t)handler);
+	put16(e + 2, 0x10);
+	e[5] = 0x8E;
+	put16(e + 6, (uint16_t)(handler >> 16));
+	put32(e + 8, (uint32_t)(handler >> 32));
+	vwrite(g, DUMPGEN_IDT, e, sizeof e);
 }
 
 static void
@@ -440,6 +479,7 @@ build_machine(struct gen *g)
 	build_stack(g);
 	build_module_list(g);
 	build_kdbg(g);
+	build_idt(g);
 }
 
 /* ---- file formats ---- */
@@ -456,7 +496,7 @@ build_header(struct gen *g, unsigned char *h, uint32_t dump_type)
 	put64(h + 0x10, g->dtb_pfn << 12 | 0x2);	/* PCID bits must be masked */
 	put64(h + 0x18, UINT64_C(0xFFFFFA8000000000));
 	put64(h + 0x20, DUMPGEN_LDR_HEAD);
-	put64(h + 0x28, DUMPGEN_LDR_HEAD + 0x800);
+	put64(h + 0x28, DUMPGEN_LDR_HEAD + 0x900);
 	put32(h + 0x30, 0x8664);
 	put32(h + 0x34, DUMPGEN_CPUS);
 	put32(h + 0x38, DUMPGEN_BUGCHECK);
@@ -678,6 +718,7 @@ write_elf(struct gen *g, const struct dumpgen_sink *s)
 		put64(q + 0x38, DUMPGEN_RSP);
 		put64(q + 0x88, DUMPGEN_RIP);
 		put64(q + 0x108, UINT64_C(0xFFFFF80001000000));	/* kernel GS: bit 63 */
+		put64(q + 0x180, DUMPGEN_IDT);
 		put64(q + 0x1A0, g->dtb_pfn << 12);
 	}
 	nlen += 20 + 0x1B8;

@@ -51,7 +51,8 @@ struct dumpgen_opts {
 #define DUMPGEN_RSP UINT64_C(0xFFFF800000010F00)
 #define DUMPGEN_STACK_BASE UINT64_C(0xFFFF800000010000)	/* 2 pages, the 2nd a transition PTE */
 #define DUMPGEN_KDBG UINT64_C(0xFFFFF80000600000)	/* inside a 2 MiB page */
-#define DUMPGEN_LDR_HEAD UINT64_C(0xFFFFF80000400000)
+#define DUMPGEN_LDR_HEAD (DUMPGEN_NT_BASE + 0x4000)	/* in ntoskrnl's data, exported */
+#define DUMPGEN_IDT UINT64_C(0xFFFFF80000800000)
 /* Stack frames the scan must find, innermost first, after the context PC. */
 #define DUMPGEN_FRAMES 4u
 

@@ -60,5 +60,7 @@ like "$ERR" "flattened kdump .*libkdumpfile 0.5.1 cannot read it" "a flattened k
 "$gen" elf "$TEST_TMP/noheader.dmp" 16
 run_wb 0 import c "$TEST_TMP/noheader.dmp"
 like "$OUT" "[1-9][0-9]* warnings" "an ELF dump without a Windows header imports with warnings"
+is "$(q "SELECT count(*) FROM facts WHERE evidence_id = 6 AND key = 'module.loaded'")" "4" \
+	"without a Windows header the kernel is found through the IDT and its exports"
 is "$(q "SELECT count(*) FROM evidence")" "6" "failed imports left nothing behind"
 done_testing

@@ -427,8 +427,21 @@ test_guest_files(void)
 	o.elf_header = false;
 	ok(dumpgen_file(&o, path) == 0 && dump_open_guest(path, &d, &err) == 0, "ELF guest dump without header opens");
 	if (d) {
-		ok(dump_get_info(d)->dtb != 0 && !dump_get_info(d)->has_bugcheck, "elf: CR3 from the QEMU note, no bugcheck");
-		ok(has_note(dump_get_info(d), "no Windows dump header"), "elf: missing header noted");
+		const struct dump_info *in = dump_get_info(d);
+		size_t loaded = 0;
+
+		for (size_t i = 0; i < in->nmodules; i++)
+			loaded += !in->modules[i].unloaded;
+		ok(in->dtb != 0 && !in->has_bugcheck, "elf: CR3 from the QEMU note, no bugcheck");
+		ok(has_note(in, "no Windows dump header"), "elf: missing header noted");
+		ok(has_note(in, "kernel found at 0xfffff80000000000"), "elf: kernel found below IDT entry 0");
+		is_int(in->build, DUMPGEN_BUILD, "elf: build from the exported NtBuildNumber");
+		is_int(in->major, 0xF, "elf: free build");
+		is_int(loaded, DUMPGEN_MODULES, "elf: module list from the exported PsLoadedModuleList");
+		ok(in->pc == DUMPGEN_RIP && in->sp == DUMPGEN_RSP, "elf: context from the QEMU CPU note");
+		is_int(in->nframes, DUMPGEN_FRAMES + 1, "elf: stack scanned");
+		if (in->nframes > 3)
+			is_str(in->frames[3].symbol, "IofCallDriver", "elf: frames named");
 	}
 	dump_free(d);
 	d = NULL;
