@@ -47,6 +47,7 @@ int cmd_kb(int argc, char **argv);
 int cmd_findings(int argc, char **argv);
 int cmd_checklist(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 /* Re-run matching on a case (after an import); unless quiet, says on stderr
  * how many articles are proposed, if any.  Returns 0, or -1 when the KB or matching failed (said on
  * stderr; the import itself stands). */

@@ -20,7 +20,7 @@ const struct cli_cmd cli_commands[] = {
 	{"findings", N_("CASE [--json] [--confirm|--dismiss|--reopen ID --reason TEXT]"), N_("documented issues the evidence matches, and why"), cmd_findings},
 	{"checklist", N_("CASE [ID] [--done STEP] [--skip STEP] [--answer STEP=VALUE] [--note STEP=TEXT] [--json]"), N_("show or drive a guided checklist"), cmd_checklist},
 	{"note", N_("CASE TEXT"), N_("add a note to a case"), cmd_note},
-	{"report", N_("CASE [--format md|html|txt|json] [-o FILE]"), N_("export a case report"), cmd_unavailable},
+	{"report", N_("CASE [--format md|html|txt|json] [-o FILE] [--now] [--lang ja]"), N_("export a case report"), cmd_report},
 	{"kb", N_("list|show ID|search REGEX|lint [--json]"), N_("browse and check the knowledge base"), cmd_kb},
 	{"sql", N_("CASE 'SELECT ...'"), N_("run a read-only SQL query on a case"), cmd_sql},
 	{"triage", N_("FILE... [--json]"), N_("import into a temporary case, match, print findings"), cmd_triage},
