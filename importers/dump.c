@@ -477,7 +477,8 @@ store(wb_ingest *ing, const struct dump_info *in, struct wb_err *err)
 	int64_t dump_id;
 
 	ask_culprit(in, &c);
-	if (store_dump_row(ing, in, &c, &dump_id, err) < 0 ||
+	if (ingest_progress(ing, err) < 0 ||
+	    store_dump_row(ing, in, &c, &dump_id, err) < 0 ||
 	    store_facts(ing, in, &c, dump_id, err) < 0 ||
 	    store_modules(ing, in, dump_id, err) < 0 ||
 	    store_frames(ing, in, dump_id, err) < 0 ||

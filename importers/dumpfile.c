@@ -950,7 +950,7 @@ stack_from_context(struct dump *d)
 		/* triage: the saved window; from SP when SP lies inside it */
 		uint64_t from = in->sp >= d->stack_lo && in->sp < d->stack_hi ? in->sp : d->stack_lo;
 
-		scan_stack(d, from, d->stack_hi);
+		scan_stack(d, from, d->stack_hi - from < STACK_SCAN_BYTES ? d->stack_hi : from + STACK_SCAN_BYTES);
 	} else if (in->sp)
 		scan_stack(d, in->sp, in->sp + STACK_SCAN_BYTES);
 }

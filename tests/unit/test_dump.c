@@ -11,9 +11,9 @@
 #include "../tap.h"
 
 static unsigned char *
-gen(enum dumpgen_kind kind, size_t *len)
+gen_ram(enum dumpgen_kind kind, uint64_t ram, size_t *len)
 {
-	struct dumpgen_opts o = {.kind = kind, .ram_bytes = UINT64_C(16) << 20};
+	struct dumpgen_opts o = {.kind = kind, .ram_bytes = ram};
 	unsigned char *buf = dumpgen_mem(&o, len);
 
 	if (!buf) {
@@ -21,6 +21,12 @@ gen(enum dumpgen_kind kind, size_t *len)
 		exit(1);
 	}
 	return buf;
+}
+
+static unsigned char *
+gen(enum dumpgen_kind kind, size_t *len)
+{
+	return gen_ram(kind, UINT64_C(16) << 20, len);
 }
 
 static void
@@ -220,6 +226,15 @@ test_bitmap(void)
 	put64(buf + 0x2000 + 0x20, 0x100);
 	ok(!open_mem(&r, buf, len, &err) && strstr(err.msg, "first page"), "bitmap: first page inside the bitmap refused: %s", err.msg);
 	ok(!open_mem(&r, buf, 0x2010, &err) && strstr(err.msg, "bitmap header"), "bitmap: cut bitmap header refused: %s", err.msg);
+	free(buf);
+
+	/* 18 MiB: the bitmap ends in a partial rank block */
+	buf = gen_ram(DUMPGEN_BITMAP, UINT64_C(18) << 20, &len);
+	d = open_mem(&r, buf, len, &err);
+	ok(d != NULL, "bitmap with a partial last block opens (%s)", err.msg);
+	if (d)
+		check_machine(d, "bitmap 18 MiB", true);
+	dump_free(d);
 	free(buf);
 
 	/* DumpType 2 with the Windows 8 bitmap layout validates as a summary */
