@@ -57,6 +57,17 @@ evtx_errmsg(libevtx_error_t **e, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = 0;
 }
 
+/* Room for n more bytes (and the NUL) in b. */
+static void
+reserve(struct wb_buf *b, size_t n)
+{
+	buf_append(b, NULL, 0);
+	if (b->cap < b->len + n + 1) {
+		b->cap = (b->len + n + 1) * 2;
+		b->data = xrealloc(b->data, b->cap);
+	}
+}
+
 /* Append a libevtx UTF-8 getter's result to text; returns its offset, or -1
  * when the record has no such value. */
 typedef int (*evtx_size_fn)(libevtx_record_t *, size_t *, libevtx_error_t **);
@@ -72,11 +83,7 @@ evtx_text(libevtx_record_t *rec, evtx_size_fn size_fn, evtx_get_fn get_fn, struc
 		libevtx_error_free(&e);
 		return -1;
 	}
-	buf_append(text, NULL, 0);
-	if (text->cap < at + size + 1) {
-		text->data = xrealloc(text->data, at + size + 1);
-		text->cap = at + size + 1;
-	}
+	reserve(text, size);
 	if (get_fn(rec, (uint8_t *)text->data + at, size, &e) != 1) {
 		libevtx_error_free(&e);
 		text->data[at] = 0;
@@ -98,10 +105,7 @@ evtx_string(libevtx_record_t *rec, int i, struct wb_buf *text)
 		buf_append(text, "", 1);	/* an empty value keeps the numbering */
 		return (long)at;
 	}
-	if (text->cap < at + size + 1) {
-		text->data = xrealloc(text->data, at + size + 1);
-		text->cap = at + size + 1;
-	}
+	reserve(text, size);
 	if (libevtx_record_get_utf8_string(rec, i, (uint8_t *)text->data + at, size, &e) != 1) {
 		libevtx_error_free(&e);
 		size = 1;
@@ -212,11 +216,7 @@ evtx_record(wb_ingest *ing, libevtx_record_t *rec, int index, bool recovered,
 	 * use that when the data getter has nothing. */
 	buf_reset(&s->binary);
 	if (libevtx_record_get_data_size(rec, &data_size, &e) == 1 && data_size > 0) {
-		buf_append(&s->binary, NULL, 0);
-		if (s->binary.cap < data_size + 1) {
-			s->binary.data = xrealloc(s->binary.data, data_size + 1);
-			s->binary.cap = data_size + 1;
-		}
+		reserve(&s->binary, data_size);
 		if (libevtx_record_get_data(rec, (uint8_t *)s->binary.data, data_size, &e) == 1)
 			s->binary.len = data_size;
 	}

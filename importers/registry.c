@@ -13,6 +13,7 @@ extern const struct wb_importer importer_windbg;
 extern const struct wb_importer importer_fltmc;
 extern const struct wb_importer importer_vssadmin;
 extern const struct wb_importer importer_evtx;
+extern const struct wb_importer importer_evt;
 extern const struct wb_importer importer_eventtext;
 extern const struct wb_importer importer_eventcsv;
 extern const struct wb_importer importer_procmon;
@@ -27,6 +28,7 @@ const struct wb_importer *const wb_importers[] = {
 	&importer_fltmc,
 	&importer_vssadmin,
 	&importer_evtx,
+	&importer_evt,
 	&importer_eventtext,
 	&importer_eventcsv,
 	&importer_procmon,

@@ -96,6 +96,31 @@ app="$WB_CORPUS/evtx/deepbluecli/many-events-application.evtx"
 is "$(sql "SELECT count(*) FROM facts f WHERE f.evidence_id = (SELECT id FROM evidence WHERE path = '$app') AND key = 'wer.report'")" \
 	44 "WER 1001 reports decoded"
 
+# Legacy EVT through libevt, counted against evtinfo/evtexport.
+if command -v evtinfo >/dev/null && command -v evtexport >/dev/null; then
+	for f in $(find "$WB_CORPUS/evt" -iname '*.evt' | sort); do
+		name=${f#"$WB_CORPUS/"}
+		run_wb 0 import c "$f"
+		id=$(printf '%s' "$OUT" | sed -n 's/.*: evidence \([0-9]*\) .*/\1/p')
+		is "$(sql "SELECT count(*) FROM events WHERE evidence_id = ${id:-0} AND recovered = 0")" \
+			"$(evtexport "$f" 2>/dev/null | grep -c '^Event number')" "$name: live records = evtexport's"
+		is "$(sql "SELECT count(*) FROM events WHERE evidence_id = ${id:-0} AND recovered = 1")" \
+			"$(evtexport -m recovered "$f" 2>/dev/null | grep -c '^Event number')" "$name: recovered records = evtexport -m recovered's"
+		is "$(sql "SELECT count(*) FROM events WHERE evidence_id = ${id:-0} AND recovered = 0")" \
+			"$(evtinfo "$f" | sed -n 's/.*Number of records[^:]*: *//p')" "$name: live records = evtinfo's"
+	done
+	xp="$WB_CORPUS/evt/plaso/SysEvent.Evt"
+	if [ -f "$xp" ]; then
+		w="evidence_id = (SELECT id FROM evidence WHERE path = '$xp')"
+		is "$(sql "SELECT count(*) FROM facts WHERE $w AND key = 'disk.error' AND value LIKE '\\Device\\Harddisk%'")" 29 \
+			"Disk 51 paging errors decoded with their device"
+		is "$(sql "SELECT s.s FROM events e JOIN strings s ON s.id = e.channel WHERE e.$w LIMIT 1")" "System" "channel from SysEvent.Evt"
+		is "$(sql "SELECT qualifiers || ' ' || event_id FROM events e JOIN strings s ON s.id = e.provider WHERE e.$w AND s.s = 'LSASRV' AND e.record = 1392")" \
+			"32768 40961" "message identifier split into qualifiers and ID"
+		is "$(sql "SELECT count(*) FROM events WHERE $w AND ts IS NULL")" 0 "every EVT record dated"
+	fi
+fi
+
 # Not event logs: a clear error, nothing stored.
 before=$(sql "SELECT count(*) FROM events")
 printf 'ElfFile\0garbage that is not a log' >"$TEST_TMP/bad.evtx"
