@@ -120,6 +120,22 @@ static const char *const results_reg[] = {
 };
 #define N(a) (sizeof a / sizeof *a)
 
+/* Component names: the pools are sized so that, as in the real exports of
+ * the shared corpus, about a tenth of the Path and Detail bytes are
+ * distinct (docs/PROCMON.md, "Benchmark"). */
+static const char *
+name(unsigned i)
+{
+	static const char *const stems[] = {"Microsoft", "Windows", "Contoso", "Cache", "Policy",
+					    "Config", "Crypto", "Shell", "Network", "Update"};
+	static char buf[8][48];
+	static unsigned turn;
+	char *b = buf[turn++ % 8];
+
+	snprintf(b, sizeof buf[0], "%s%s%04X", stems[i % 10], stems[i / 10 % 10], i);
+	return b;
+}
+
 static const struct opts *O;
 static int64_t now_ticks;	/* local time, ticks since 1970 */
 static long written;
@@ -223,13 +239,14 @@ noise(void)
 		const char *result = results_reg[pick(N(results_reg))];
 
 		if (!strcmp(op, "RegQueryValue")) {
-			snprintf(path, sizeof path, "%s\\%s", reg_keys[pick(N(reg_keys))], reg_values[pick(N(reg_values))]);
+			snprintf(path, sizeof path, "%s\\%s\\%s", reg_keys[pick(N(reg_keys))], name(pick(2000)),
+				 reg_values[pick(N(reg_values))]);
 			if (!strcmp(result, "SUCCESS"))
-				snprintf(detail, sizeof detail, "Type: REG_DWORD, Length: 4, Data: %u", pick(70000));
+				snprintf(detail, sizeof detail, "Type: REG_DWORD, Length: 4, Data: %u", pick(100000));
 			else
 				snprintf(detail, sizeof detail, "Length: %u", 12 + pick(500));
 		} else {
-			snprintf(path, sizeof path, "%s", reg_keys[pick(N(reg_keys))]);
+			snprintf(path, sizeof path, "%s\\%s", reg_keys[pick(N(reg_keys))], name(pick(2000)));
 			snprintf(detail, sizeof detail, "Desired Access: Read");
 		}
 		row(p, op, path, result, detail);
@@ -237,12 +254,15 @@ noise(void)
 		static const char *const ops[] = {"CreateFile", "ReadFile", "CloseFile", "QueryBasicInformationFile", "WriteFile", "QueryStandardInformationFile"};
 		const char *op = ops[pick(N(ops))];
 
-		snprintf(path, sizeof path, "%s", files[pick(N(files))]);
+		if (pick(4))
+			snprintf(path, sizeof path, "%s\\%s.dll", dirs[pick(N(dirs))], name(pick(5000)));
+		else
+			snprintf(path, sizeof path, "%s", files[pick(N(files))]);
 		if (!strcmp(op, "CreateFile"))
 			snprintf(detail, sizeof detail, "Desired Access: Generic Read, Disposition: Open, Options: Synchronous IO Non-Alert, Non-Directory File, Attributes: n/a, ShareMode: Read, Write, AllocationSize: n/a, OpenResult: Opened");
 		else if (!strcmp(op, "ReadFile") || !strcmp(op, "WriteFile"))
 			snprintf(detail, sizeof detail, "Offset: %u,%03u, Length: 4,096, I/O Flags: Non-cached, Paging I/O, Synchronous Paging I/O, Priority: Normal",
-				 pick(900) + 1, pick(1000));
+				 pick(10000) * 4, pick(16) * 64);
 		else
 			detail[0] = '\0';
 		row(p, op, path, results_file[pick(N(results_file))], detail);
@@ -252,7 +272,7 @@ noise(void)
 		snprintf(path, sizeof path, "%s", dirs[pick(N(dirs))]);
 		len = (unsigned)snprintf(detail, sizeof detail, "0: ., 1: .., FileInformationClass: FileIdBothDirectoryInformation");
 		for (unsigned i = 3; i < n && len < sizeof detail - 40; i++)
-			len += (unsigned)snprintf(detail + len, sizeof detail - len, ", %u: file%05u.dat", i, pick(99999));
+			len += (unsigned)snprintf(detail + len, sizeof detail - len, ", %u: %s.dll", i, name(i * 7 % 5000));
 		row(p, "QueryDirectory", path, "SUCCESS", detail);
 		row(p, "QueryDirectory", path, "NO MORE FILES", "");
 	} else if (k < 99) {

@@ -582,9 +582,12 @@ import_rows(struct pm *pm, struct wb_err *err)
 	int rc;
 
 	for (;;) {
+		bool unread;	/* the reader refused the record: it must be skipped */
+
 		rc = procmon_csv_next(pm->csv, &f, &n, err);
 		if (rc == 0)
 			return 0;
+		unread = rc < 0;
 		if (rc > 0)
 			rc = import_row(pm, f, n, err);
 		else if (!pm->read_failed)	/* a malformed record, not an I/O error */
@@ -592,7 +595,7 @@ import_rows(struct pm *pm, struct wb_err *err)
 		if (rc == BAD_ROW && lenient) {
 			ingest_warn(pm->ing, procmon_csv_line(pm->csv), (int64_t)procmon_csv_offset(pm->csv),
 				    "%s", err->msg);
-			if (procmon_csv_skip(pm->csv, err) < 0)
+			if (unread && procmon_csv_skip(pm->csv, err) < 0)
 				return -1;
 			continue;
 		}
