@@ -433,6 +433,9 @@ draw_status(struct wb_app *a)
 	curs_set(0);
 	if (a->status[0]) {
 		x = draw_text(a, y, 0, a->cols, 0, a->status_error ? ST_ERROR : ST_STATUS, false, a->status);
+	} else if (job) {
+		draw_text(a, y, 0, a->cols, 0, ST_STATUS, false, job);
+		return;
 	} else {
 		/* key hints, from the key table */
 		static const enum wb_action hints[] = {ACT_HELP, ACT_BACK, ACT_SEARCH, ACT_PROMPT, ACT_ENTER};
