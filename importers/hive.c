@@ -392,8 +392,8 @@ walk(struct hive *h, libregf_key_t *key, int depth, struct wb_err *err)
 		n = 0;
 	}
 	if (n > 0 && depth >= MAX_DEPTH) {
-		ingest_warn(h->ing, -1, off, "%.1000s: deeper than %d keys; subkeys not read",
-			    h->path.data, MAX_DEPTH);
+		ingest_warn(h->ing, -1, off, "deeper than %d keys; subkeys not read below %s",
+			    MAX_DEPTH, h->path.data);
 		return 0;
 	}
 	for (int i = 0; i < n; i++) {
