@@ -14,6 +14,7 @@ extern const struct wb_importer importer_fltmc;
 extern const struct wb_importer importer_vssadmin;
 extern const struct wb_importer importer_evtx;
 extern const struct wb_importer importer_evt;
+extern const struct wb_importer importer_eventxml;
 extern const struct wb_importer importer_eventtext;
 extern const struct wb_importer importer_eventcsv;
 extern const struct wb_importer importer_procmon;
@@ -29,6 +30,7 @@ const struct wb_importer *const wb_importers[] = {
 	&importer_vssadmin,
 	&importer_evtx,
 	&importer_evt,
+	&importer_eventxml,
 	&importer_eventtext,
 	&importer_eventcsv,
 	&importer_procmon,

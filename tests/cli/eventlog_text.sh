@@ -102,6 +102,49 @@ is "$(sql "SELECT ts FROM events WHERE evidence_id = $id AND event_id = 8194")" 
 is "$(sql "SELECT group_concat(s.s) FROM events e JOIN strings s ON s.id = e.channel WHERE e.evidence_id = $id")" "System,Application" "Log Name kept as channel"
 is "$(sql "SELECT value FROM facts WHERE evidence_id = $id AND key = 'vss.writer.error'")" "System Writer" "writer from wevtutil text"
 
+# wevtutil /f:RenderedXml: elements without a root; Windows' rendered message kept.
+cat >"$TEST_TMP/wevt.xml" <<'XML'
+<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="disk"/><EventID Qualifiers="32772">153</EventID><Level>3</Level><TimeCreated SystemTime="2022-10-25T10:20:14.5455978Z"/><EventRecordID>436</EventRecordID><Channel>System</Channel><Computer>W10</Computer></System><EventData><Data>\Device\Harddisk0\DR0</Data><Data>0x416e32</Data><Data>0</Data><Data>\Device\00000024</Data><Binary>0F01040004002C00000000009900048000000000000000000000000000000000000000000000000000000488</Binary></EventData></Event>
+<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Microsoft-Windows-WER-SystemErrorReporting" EventSourceName="BugCheck"/><EventID Qualifiers="16384">1001</EventID><Level>2</Level><TimeCreated SystemTime="2012-04-06T14:07:52.000000000Z"/><EventRecordID>13423</EventRecordID><Channel>System</Channel><Computer>WKS</Computer></System><EventData><Data Name="param1">0x0000009f (0x3, 0xffffe0001a2b3c40, 0x0, 0x0)</Data><Data Name="param2">C:\Windows\MEMORY.DMP</Data><Data Name="param3">x</Data></EventData><RenderingInfo Culture="ja-JP"><Message>コンピューターはバグチェック後に再起動されました。バグチェック: 0x0000009f (0x3, 0xffffe0001a2b3c40, 0x0, 0x0)。</Message><Level>エラー</Level></RenderingInfo></Event>
+XML
+run_wb 0 import c "$TEST_TMP/wevt.xml"
+like "$OUT" 'wevt.xml: evidence [0-9]+ \(event-xml\), 2 records, 0 warnings' "wevtutil XML without a root"
+id=$(ev wevt.xml)
+is "$(sql "SELECT value FROM facts WHERE evidence_id = $id AND key = 'disk.retry'")" "SRB_STATUS_ERROR" "<Binary> hex decoded"
+is "$(sql "SELECT record || ' ' || qualifiers || ' ' || level || ' ' || ts FROM events WHERE evidence_id = $id AND event_id = 153")" \
+	"436 32772 3 1666693214545597" "record, qualifiers, level and UTC time"
+like "$(sql "SELECT message FROM events WHERE evidence_id = $id AND event_id = 1001")" '^コンピューターはバグチェック後' "RenderingInfo message kept"
+is "$(sql "SELECT value FROM facts WHERE evidence_id = $id AND key = 'bugcheck.code'")" "0x0000009F" "decoded from the localized message"
+is "$(sql "SELECT json_extract(data, '$[1]') FROM events WHERE evidence_id = $id AND event_id = 1001")" 'C:\Windows\MEMORY.DMP' "<Data> values kept"
+
+# Event Viewer "Save as XML": UTF-16 with a declaration and an <Events> root.
+{ printf '<?xml version="1.0" encoding="UTF-16"?>\n<Events>\n'; sed -n 1p "$TEST_TMP/wevt.xml"; printf '</Events>\n'; } |
+	iconv -f UTF-8 -t UTF-16 >"$TEST_TMP/saved.xml"
+run_wb 0 import c "$TEST_TMP/saved.xml"
+like "$OUT" 'saved.xml: evidence [0-9]+ \(event-xml\), 1 records' "UTF-16 Save as XML"
+# Cut short inside an event: the complete ones are kept, with a warning.
+head -c 900 "$TEST_TMP/wevt.xml" >"$TEST_TMP/cut.xml"
+run_wb 0 import c "$TEST_TMP/cut.xml"
+like "$OUT" 'cut.xml: evidence [0-9]+ \(event-xml\), 1 records, 1 warnings' "truncated XML keeps the complete events"
+printf '<Event xmlns="x"><System><EventID>1</EventID></System>\n<oops></Event>\n' >"$TEST_TMP/bad.xml"
+run_wb 1 import c "$TEST_TMP/bad.xml"
+is "$ERR" "wb: $TEST_TMP/bad.xml:2: mismatched tag (expected <Event> elements as wevtutil /f:xml or Event Viewer's Save as XML writes them)" \
+	"malformed XML: file, line and what was expected"
+
+# The same log as EVTX and as evtxexport's XML gives the same facts.
+sys="$WB_CORPUS/evtx/python-evtx/system.evtx"
+if [ -f "$sys" ] && command -v evtxexport >/dev/null; then
+	evtxexport -f xml "$sys" 2>/dev/null | sed 1,2d >"$TEST_TMP/system.xml"
+	run_wb 0 import c "$TEST_TMP/system.xml"
+	run_wb 0 import c "$sys"
+	x=$(ev system.xml)
+	b=$(sql "SELECT id FROM evidence WHERE path = '$sys'")
+	q="SELECT group_concat(key || '=' || value || '@' || ts, ' ') FROM (SELECT key, value, ts FROM facts WHERE evidence_id = %s AND key <> 'event' ORDER BY key, value, ts)"
+	is "$(sql "$(printf "$q" "$x")")" "$(sql "$(printf "$q" "$b")")" "XML export and EVTX give the same decoded facts"
+	is "$(sql "SELECT count(*) FROM events WHERE evidence_id = $x")" "$(sql "SELECT count(*) FROM events WHERE evidence_id = $b")" \
+		"and the same number of events"
+fi
+
 # A date wb cannot read: kept, undated, with a warning naming the line.
 printf 'Level,Date and Time,Source,Event ID,Task Category\nError,yesterday,VSS,8193,None,"x"\n' >"$TEST_TMP/baddate.csv"
 run_wb 0 import c "$TEST_TMP/baddate.csv"
