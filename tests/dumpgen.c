@@ -166,7 +166,7 @@ pfn_in_dump(const struct gen *g, uint64_t pfn)
 {
 	if (pfn >= g->ram_pages || (pfn >= HOLE_START && pfn < HOLE_END))
 		return false;
-	if (g->o->kind == DUMPGEN_BITMAP && pfn >= 0x10 && pfn < 0x90 && pfn % 3 == 0)
+	if ((g->o->kind == DUMPGEN_BITMAP || g->o->kind == DUMPGEN_SUMMARY) && pfn >= 0x10 && pfn < 0x90 && pfn % 3 == 0)
 		return false;
 	return true;
 }
@@ -571,17 +571,32 @@ write_bitmap(struct gen *g, const struct dumpgen_sink *s)
 			pages++;
 		}
 	}
-	first = 0x2038 + bytes;
-	build_header(g, h, 5);
+	if (g->o->kind == DUMPGEN_SUMMARY) {
+		/* legacy SUMMARY_DUMP64 (all u32; RTL_BITMAP bits at +0x28),
+		 * HeaderSize = the absolute offset of the first page */
+		first = (0x2028 + bytes + PG - 1) & ~(uint64_t)(PG - 1);
+		build_header(g, h, 2);
+		memcpy(b, "SDMP", 4);
+		memcpy(b + 4, "DUMP", 4);
+		put32(b + 0x08, 0x1);
+		put32(b + 0x0C, (uint32_t)first);
+		put32(b + 0x10, (uint32_t)g->ram_pages);
+		put32(b + 0x14, (uint32_t)pages);
+		put32(b + 0x18, (uint32_t)g->ram_pages);
+	} else {
+		first = 0x2038 + bytes;
+		build_header(g, h, 5);
+		memcpy(b, "SDMP", 4);
+		memcpy(b + 4, "DUMP", 4);
+		put32(b + 8, 0x1);
+		put64(b + 0x20, first);
+		put64(b + 0x28, pages);
+		put64(b + 0x30, g->ram_pages);
+	}
 	put64(h + 0xFA0, first + pages * PG);
-	memcpy(b, "SDMP", 4);
-	memcpy(b + 4, "DUMP", 4);
-	put32(b + 8, 0x1);
-	put64(b + 0x20, first);
-	put64(b + 0x28, pages);
-	put64(b + 0x30, g->ram_pages);
 	if (s->set_size(s->ctx, first + pages * PG) < 0 || s->write(s->ctx, 0, h, sizeof h) < 0 ||
-	    s->write(s->ctx, 0x2000, b, sizeof b) < 0 || s->write(s->ctx, 0x2038, bitmap, (size_t)bytes) < 0)
+	    s->write(s->ctx, 0x2000, b, g->o->kind == DUMPGEN_SUMMARY ? 0x28 : 0x38) < 0 ||
+	    s->write(s->ctx, g->o->kind == DUMPGEN_SUMMARY ? 0x2028 : 0x2038, bitmap, (size_t)bytes) < 0)
 		goto out;
 	for (size_t i = 0; i < g->npages; i++) {
 		uint64_t pfn = g->pages[i]->pfn;
@@ -783,7 +798,8 @@ dumpgen_write(const struct dumpgen_opts *o, const struct dumpgen_sink *sink)
 	build_machine(&g);
 	switch (o->kind) {
 	case DUMPGEN_FULL: rc = write_full(&g, sink); break;
-	case DUMPGEN_BITMAP: rc = write_bitmap(&g, sink); break;
+	case DUMPGEN_BITMAP:
+	case DUMPGEN_SUMMARY: rc = write_bitmap(&g, sink); break;
 	case DUMPGEN_TRIAGE: rc = write_triage(&g, sink); break;
 	case DUMPGEN_ELF: rc = write_elf(&g, sink); break;
 	default: errno = EINVAL; rc = -1; break;

@@ -4,12 +4,14 @@
  *
  * One imaginary x64 Windows Server 2019 machine crashes with bugcheck 0xD1 in
  * faulty.sys; the generator writes its memory as a full dump (run list with
- * a hole), a bitmap dump (rank index over a bitmap with gaps), a kernel
- * minidump (TRIAGE_DUMP with driver list, unloaded drivers, stack window,
+ * a hole), a bitmap dump (rank index over a bitmap with gaps), a legacy
+ * summary dump (pre-Windows 8 SUMMARY_DUMP64: u32 fields, bits at +0x28), a
+ * kernel minidump (TRIAGE_DUMP with driver list, unloaded drivers, stack window,
  * data blocks and KDBG copy) or a QEMU-style ELF guest dump.  The memory
  * holds real 4-level page tables (one 2 MiB page, one transition PTE), a
  * PsLoadedModuleList, PE images with export tables and code, a KDBG with
- * NtBuildLab, and a stack with return addresses after CALL instructions.
+ * NtBuildLab and MmUnloadedDrivers, an IDT, and a stack with return
+ * addresses after CALL instructions.
  *
  * The constants below are the generator's inputs; tests compare the
  * parser's output with them.  Files are written sparse: only pages with
@@ -27,6 +29,7 @@ enum dumpgen_kind {
 	DUMPGEN_BITMAP,
 	DUMPGEN_TRIAGE,
 	DUMPGEN_ELF,
+	DUMPGEN_SUMMARY,	/* DumpType 2, legacy SUMMARY_DUMP64 layout */
 };
 
 struct dumpgen_opts {

@@ -248,6 +248,17 @@ test_bitmap(void)
 	put32(buf + 0x2000 + 0x28, 7);
 	ok(!open_mem(&r, buf, len, &err) && strstr(err.msg, "either known layout"), "summary: no layout validates: %s", err.msg);
 	free(buf);
+
+	/* the legacy SUMMARY_DUMP64 layout (u32 fields, bits at +0x28) */
+	buf = gen(DUMPGEN_SUMMARY, &len);
+	d = open_mem(&r, buf, len, &err);
+	ok(d && dump_get_info(d)->format == DUMP_FORMAT_SUMMARY, "legacy summary opens (%s)", err.msg);
+	if (d)
+		check_machine(d, "legacy summary", true);
+	dump_free(d);
+	put32(buf + 0x2000 + 0x14, 1);		/* Pages */
+	ok(!open_mem(&r, buf, len, &err) && strstr(err.msg, "either known layout"), "legacy summary: wrong page count refused");
+	free(buf);
 }
 
 static void
