@@ -5,6 +5,7 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 #include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../kb/kb.h"
+#include "../kb/match.h"
 #include "tui.h"
 
 static const struct view_ops *const top_views[APP_MAX_TOP] = {
@@ -97,8 +100,8 @@ layout(struct wb_app *a)
 }
 
 /* Bring v up to date: its content and its window for the screen size. */
-static void
-view_refresh(struct view *v)
+void
+app_refresh_view(struct view *v)
 {
 	list_set_height(&v->list, app_list_height(v->app, v));
 	if (v->ops->rebuild)
@@ -151,7 +154,7 @@ app_push(struct wb_app *a, const struct view_ops *ops, const char *arg)
 	if (a->depth == APP_MAX_STACK)
 		view_free(a->stack[--a->depth]);
 	a->stack[a->depth++] = v;
-	view_refresh(v);
+	app_refresh_view(v);
 	return v;
 }
 
@@ -160,11 +163,11 @@ app_pop(struct wb_app *a)
 {
 	if (a->depth > 1) {
 		view_free(a->stack[--a->depth]);
-		view_refresh(app_view(a));
+		app_refresh_view(app_view(a));
 	}
 }
 
-static unsigned
+unsigned
 app_top(struct wb_app *a, int i)
 {
 	if (!a->top[i] && !(a->top[i] = view_new(a, top_views[i], NULL)))
@@ -173,8 +176,26 @@ app_top(struct wb_app *a, int i)
 		view_free(a->stack[--a->depth]);
 	a->stack[0] = a->top[i];
 	a->depth = 1;
-	view_refresh(a->top[i]);
+	app_refresh_view(a->top[i]);
 	return REDRAW_ALL;
+}
+
+void
+app_match(struct wb_app *a)
+{
+	struct match_result r = {0};
+	struct wb_err err;
+
+	if (!a->kb) {
+		app_message(a, true, _("no knowledge base: findings not updated"));
+		return;
+	}
+	if (match_run(a->c, a->kb, &r, &err) < 0) {
+		app_message(a, true, _("findings not updated: %s"), err.msg);
+		return;
+	}
+	app_message(a, false, _("%zu findings (matched in %.2f s)"), r.n, r.seconds);
+	match_result_fini(&r);
 }
 
 /* ---- search ---- */
@@ -249,9 +270,7 @@ run_command(struct wb_app *a, const char *line)
 		app_message(a, true, _("unknown command: %.*s (press ? for the list)"), (int)n, w);
 		return REDRAW_STATUS;
 	}
-	if (action_info(act)->prompt)
-		return app_do(a, act, p);
-	return app_do(a, act, "");
+	return app_do(a, act, p);
 }
 
 static void
@@ -453,6 +472,8 @@ app_do(struct wb_app *a, enum wb_action act, const char *arg)
 		prompt_open(a, act, "");
 		return REDRAW_STATUS;
 	}
+	if (!arg)
+		arg = "";
 	if (v->ops->action)
 		mask = v->ops->action(v, act, arg);
 	if (mask != UNHANDLED)
@@ -511,7 +532,7 @@ app_do(struct wb_app *a, enum wb_action act, const char *arg)
 		return REDRAW_BODY;
 	case ACT_REDRAW:
 		for (int i = 0; i < a->depth; i++)
-			view_refresh(a->stack[i]);
+			app_refresh_view(a->stack[i]);
 		clearok(curscr, TRUE);
 		return REDRAW_ALL;
 	case ACT_VIEW_OVERVIEW: return app_top(a, 0);
@@ -537,7 +558,7 @@ app_do(struct wb_app *a, enum wb_action act, const char *arg)
 		a->show_utc = !a->show_utc;
 		wb_format_tz(a->tz, tz, sizeof tz);
 		app_message(a, false, _("times shown in %s"), a->show_utc ? "UTC" : tz);
-		view_refresh(v);
+		app_refresh_view(v);
 		return REDRAW_ALL;
 	}
 	case ACT_SET_TZ:
@@ -546,7 +567,7 @@ app_do(struct wb_app *a, enum wb_action act, const char *arg)
 			return REDRAW_STATUS;
 		}
 		a->show_utc = false;
-		view_refresh(v);
+		app_refresh_view(v);
 		return REDRAW_ALL;
 	case ACT_ADD_NOTE: {
 		int64_t id;
@@ -557,7 +578,7 @@ app_do(struct wb_app *a, enum wb_action act, const char *arg)
 			app_message(a, true, "%s", err.msg);
 		else
 			app_message(a, false, _("note %lld added"), (long long)id);
-		view_refresh(v);
+		app_refresh_view(v);
 		return REDRAW_ALL;
 	}
 	case ACT_IMPORT:
@@ -566,6 +587,20 @@ app_do(struct wb_app *a, enum wb_action act, const char *arg)
 		if (import_start(a, arg, &err) < 0)
 			app_message(a, true, "%s", err.msg);
 		return REDRAW_STATUS;
+	case ACT_START: {
+		const struct kb_article *art = a->kb && *arg ? kb_find(a->kb, arg) : NULL;
+
+		if (!art)
+			app_message(a, true, *arg ? _("no playbook or article %s") : _("usage: :start ID"), arg);
+		else if (checklist_start_view(a, art, &err) < 0)
+			app_message(a, true, "%s", err.msg);
+		return REDRAW_ALL;
+	}
+	case ACT_MATCH:
+		app_match(a);
+		for (int i = 0; i < a->depth; i++)
+			app_refresh_view(a->stack[i]);
+		return REDRAW_ALL;
 	case ACT_CANCEL:
 		if (a->job)
 			import_cancel(a);
@@ -595,6 +630,8 @@ app_fini(struct wb_app *a)
 	free(a->search);
 	buf_fini(&a->prompt.text);
 	keymap_fini(&a->keys);
+	if (a->kb)
+		kb_free(a->kb);
 }
 
 int
@@ -616,6 +653,15 @@ tui_run(wb_case *c, struct wb_err *err)
 	regex_register(a->db);
 	sqlite3_exec(a->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	keymap_init(&a->keys);
+	if (kb_open_default(&a->kb, &cfg) < 0) {
+		a->kb = NULL;
+		app_message(a, true, _("knowledge base: %s"), cfg.msg);
+	}
+	{
+		const char *msgs = setlocale(LC_MESSAGES, NULL);
+
+		a->lang = msgs && !strncmp(msgs, "ja", 2) ? "ja" : "en";
+	}
 	if (keymap_load_config(&a->keys, &cfg) < 0)
 		app_message(a, true, "%s", cfg.msg);
 

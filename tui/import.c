@@ -114,22 +114,23 @@ import_poll(struct wb_app *a)
 	pthread_join(j->thread, NULL);
 	if (j->rc < 0)
 		app_message(a, true, "%s", j->err.msg);
-	else
-		app_message(a, false, _("imported %s as evidence #%lld (%s)"), j->path,
-			    (long long)j->evidence_id, j->importer);
+	else {
+		char msg[sizeof a->status];
+
+		/* new evidence: the findings change */
+		app_match(a);
+		snprintf(msg, sizeof msg, _("imported %s as evidence #%lld (%s); %s"), j->path,
+			 (long long)j->evidence_id, j->importer, a->status);
+		app_message(a, a->status_error, "%s", msg);
+	}
 	pthread_mutex_destroy(&j->mu);
 	free(j->path);
 	free(j->case_path);
 	free(j);
 	a->job = NULL;
 	/* what the views show has changed */
-	for (int i = 0; i < a->depth; i++) {
-		struct view *v = a->stack[i];
-
-		if (v->ops->rebuild)
-			v->ops->rebuild(v);
-		list_reload(&v->list);
-	}
+	for (int i = 0; i < a->depth; i++)
+		app_refresh_view(a->stack[i]);
 	return REDRAW_ALL;
 }
 

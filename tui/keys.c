@@ -41,10 +41,19 @@ static const struct wb_binding default_keys[] = {
 	{"timeline", 'L', ACT_FILTER_LEVEL},
 	{"timeline", 'S', ACT_FILTER_SOURCE},
 	{"procmon", 'w', ACT_WHERE},
+	{"procmon", 'v', ACT_VSS},
 	{"modules", 's', ACT_SORT},
 	{"findings", 'c', ACT_CONFIRM},
 	{"findings", 'd', ACT_DISMISS},
 	{"notes", 'a', ACT_ADD_NOTE},
+	{"checklist", 'x', ACT_STEP_DONE},
+	{"checklist", 's', ACT_STEP_SKIP},
+	{"checklist", 'a', ACT_ANSWER},
+	{"checklist", 'y', ACT_COPY},
+	{"checklist", 'A', ACT_STEP_NOTE},
+	{"kb", 'S', ACT_START},
+	{"article", 'S', ACT_START},
+	{"findings", 'S', ACT_START},
 	{NULL, 'j', ACT_MOVE_DOWN},
 	{NULL, KEY_DOWN, ACT_MOVE_DOWN},
 	{NULL, CTRL('n'), ACT_MOVE_DOWN},
@@ -93,6 +102,7 @@ static const struct wb_binding default_keys[] = {
 	{NULL, 'i', ACT_IMPORT},
 	{NULL, 'A', ACT_ADD_NOTE},
 	{NULL, CTRL('c'), ACT_CANCEL},
+	{NULL, 'R', ACT_MATCH},
 };
 
 void

@@ -11,6 +11,7 @@
 #define MAX_FILTERS 16
 
 struct procmon {
+	int64_t evidence_id;
 	char *cond[MAX_FILTERS];	/* SQL, built with %Q */
 	char *text[MAX_FILTERS];	/* as typed, for the info line */
 	int n;
@@ -30,7 +31,7 @@ static const struct {
 	const char *name, *sql;
 } columns[] = {
 	{"process", "pr.s"}, {"pid", "pm.pid"}, {"tid", "pm.tid"}, {"operation", "op.s"},
-	{"path", "pm.path"}, {"result", "rs.s"}, {"detail", "pm.detail"},
+	{"path", "tp.s"}, {"result", "rs.s"}, {"detail", "td.s"},
 };
 
 static int
@@ -38,20 +39,26 @@ procmon_open(struct view *v, const char *arg, struct wb_err *err)
 {
 	static const struct list_spec spec = {
 		.from = "procmon pm LEFT JOIN strings pr ON pr.id = pm.process "
-			"LEFT JOIN strings op ON op.id = pm.operation LEFT JOIN strings rs ON rs.id = pm.result",
+			"LEFT JOIN strings op ON op.id = pm.operation LEFT JOIN strings rs ON rs.id = pm.result "
+			"LEFT JOIN procmon_text tp ON tp.id = pm.path LEFT JOIN procmon_text td ON td.id = pm.detail",
 		.key = "pm.id", .id = "pm.id",
-		.cols = "pm.ts, pr.s, pm.pid, op.s, rs.s, pm.path, pm.detail, pm.tid, pm.duration, pm.line, pm.seq",
-		.search = "ifnull(pr.s, '') || ' ' || ifnull(op.s, '') || ' ' || ifnull(pm.path, '') || ' ' || "
-			  "ifnull(rs.s, '') || ' ' || ifnull(pm.detail, '')",
+		.cols = "pm.ts, pr.s, pm.pid, op.s, rs.s, tp.s, td.s, pm.tid, "
+			"printf('%.7f s', pm.duration / 1e7), pm.line, pm.seq",
+		.search = "ifnull(pr.s, '') || ' ' || ifnull(op.s, '') || ' ' || ifnull(tp.s, '') || ' ' || "
+			  "ifnull(rs.s, '') || ' ' || ifnull(td.s, '')",
 	};
 	int64_t ev = strtoll(arg, NULL, 10);
-	char *where = sqlite3_mprintf("pm.evidence_id = %lld", (long long)ev);
+	/* the rows of one capture are one id range (procmon_capture) */
+	char *where = sqlite3_mprintf("pm.id BETWEEN (SELECT first_id FROM procmon_capture WHERE evidence_id = %lld) "
+				      "AND (SELECT last_id FROM procmon_capture WHERE evidence_id = %lld) "
+				      "AND pm.evidence_id = %lld", (long long)ev, (long long)ev, (long long)ev);
 	int rc = list_init(&v->list, v->app->db, &spec, err);
 
 	if (rc == 0)
 		rc = list_set_base(&v->list, where, err);
 	sqlite3_free(where);
 	v->title = viewer_title(v->app, _("Procmon"), ev);
+	((struct procmon *)v->priv)->evidence_id = ev;
 	return rc;
 }
 
@@ -166,6 +173,13 @@ procmon_action(struct view *v, enum wb_action a, const char *arg)
 		p->cond[p->n] = cond;
 		p->text[p->n++] = a == ACT_FILTER ? xasprintf("~ %s", arg) : xstrdup(arg);
 		return apply(v);
+	case ACT_VSS: {
+		char id[24];
+
+		snprintf(id, sizeof id, "%lld", (long long)p->evidence_id);
+		app_push(v->app, &vss_ops, id);
+		return REDRAW_ALL;
+	}
 	case ACT_NEXT_ERROR:
 	case ACT_PREV_ERROR:
 		if (!list_find(&v->list, a == ACT_NEXT_ERROR ? 1 : -1,
@@ -203,4 +217,77 @@ const struct view_ops procmon_ops = {
 	.action = procmon_action,
 	.detail = procmon_detail,
 	.done = procmon_done,
+};
+
+/* ---- the VSS writer analysis of a capture (facts of importers/procmon_vss.c) ---- */
+
+static const struct {
+	const char *key, *title;
+} vss_sections[] = {
+	{"procmon.vss_writer", N_("Writers (and the process that hosts them)")},
+	{"procmon.vss", N_("Enter / Leave")},
+	{"procmon.vss_op", N_("Operations and how long they took")},
+	{"procmon.vss_unfinished", N_("Entered and never left")},
+	{"procmon.last_before_leave", N_("What happened just before each Leave")},
+	{"procmon.denied", N_("Access denied")},
+};
+
+static void
+vss_build(struct view *v)
+{
+	struct wb_app *a = v->app;
+	sqlite3_stmt *s;
+	int64_t ev = *(int64_t *)v->priv;
+	int total = 0;
+
+	text_view_clear(v);
+	if (sqlite3_prepare_v2(a->db, "SELECT value, text, ts, ref_table, ref_id FROM facts "
+			       "WHERE evidence_id = ? AND key = ? ORDER BY ifnull(ts, 0), id", -1, &s, NULL) != SQLITE_OK)
+		return;
+	for (size_t i = 0; i < sizeof vss_sections / sizeof vss_sections[0]; i++) {
+		bool first = true;
+
+		sqlite3_bind_int64(s, 1, ev);
+		sqlite3_bind_text(s, 2, vss_sections[i].key, -1, SQLITE_STATIC);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			char when[40] = "", *ref = NULL;
+
+			if (first)
+				text_view_add(v, ST_TITLE, NULL, "%s", _(vss_sections[i].title));
+			first = false;
+			total++;
+			if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+				draw_time(a, sqlite3_column_int64(s, 2), true, when, sizeof when);
+			if (sqlite3_column_text(s, 3))
+				ref = xasprintf("%s:%lld", sqlite3_column_text(s, 3),
+						(long long)sqlite3_column_int64(s, 4));
+			text_view_add(v, ref ? ST_MARK : ST_NORMAL, ref, "  %s%s%s  %s", when, *when ? "  " : "",
+				      sqlite3_column_text(s, 0), sqlite3_column_text(s, 1) ? (const char *)sqlite3_column_text(s, 1) : "");
+			free(ref);
+		}
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	if (!total)
+		text_view_add(v, ST_DIM, NULL, "%s", _("No VSS writer activity was found in this capture."));
+	else
+		text_view_add(v, ST_DIM, NULL, "%s", _("Enter on a line opens its Procmon row."));
+}
+
+static int
+vss_open(struct view *v, const char *arg, struct wb_err *err)
+{
+	*(int64_t *)v->priv = strtoll(arg, NULL, 10);
+	v->title = viewer_title(v->app, _("VSS writers"), *(int64_t *)v->priv);
+	return text_view_init(v, err);
+}
+
+const struct view_ops vss_ops = {
+	.name = "vss",
+	.title = N_("VSS writers"),
+	.private_size = sizeof(int64_t),
+	.open = vss_open,
+	.rebuild = vss_build,
+	.draw_row = text_view_draw_row,
+	.done = text_view_done,
 };

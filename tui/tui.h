@@ -81,7 +81,15 @@ int tui_run(wb_case *c, struct wb_err *err);
 	X(CONFIRM, "confirm", N_("Confirm the selected finding, with a reason"), N_("confirm, reason: ")) \
 	X(DISMISS, "dismiss", N_("Dismiss the selected finding, with a reason"), N_("dismiss, reason: ")) \
 	X(IMPORT, "import", N_("Import an evidence file (Tab completes paths)"), N_("import: ")) \
-	X(CANCEL, "cancel", N_("Cancel the running import"), NULL)
+	X(CANCEL, "cancel", N_("Cancel the running import"), NULL) \
+	X(MATCH, "match", N_("Match the knowledge base against the case again"), NULL) \
+	X(START, "start", N_("Start the checklist of the selected article, or :start ID"), NULL) \
+	X(STEP_DONE, "done", N_("Checklist: mark the step done"), NULL) \
+	X(STEP_SKIP, "skip", N_("Checklist: skip the step"), NULL) \
+	X(ANSWER, "answer", N_("Checklist: answer the question of the step"), N_("answer: ")) \
+	X(STEP_NOTE, "step-note", N_("Checklist: add a note to the step"), N_("note on this step: ")) \
+	X(COPY, "copy", N_("Copy the step's command to the clipboard (OSC 52)"), NULL) \
+	X(VSS, "vss", N_("Procmon: the VSS writer analysis of the capture"), NULL)
 
 enum wb_action {
 	ACT_NONE,
@@ -276,8 +284,8 @@ struct view {
 };
 
 extern const struct view_ops overview_ops, evidence_ops, timeline_ops, findings_ops, why_ops,
-	checklist_ops, notes_ops, kb_ops, help_ops, lines_ops, events_ops,
-	procmon_ops, registry_ops, dump_ops, modules_ops, frames_ops;
+	checklist_ops, notes_ops, kb_ops, article_ops, help_ops, lines_ops, events_ops,
+	procmon_ops, vss_ops, registry_ops, dump_ops, modules_ops, frames_ops;
 
 /* Text views: a temporary table of (style, text, ref) lines. */
 /* Create the table for a text view and init v->list on it. */
@@ -303,6 +311,7 @@ char *viewer_title(struct wb_app *a, const char *what, int64_t evidence_id);
 #define APP_MAX_TOP 7
 
 struct import_job;
+struct wb_kb;
 
 struct wb_app {
 	wb_case *c;
@@ -330,6 +339,8 @@ struct wb_app {
 	char *history[32];	/* command-line history, oldest first */
 	int nhistory, hpos;
 	struct import_job *job;	/* the running import, or NULL */
+	struct wb_kb *kb;	/* the knowledge base, or NULL when it cannot be read */
+	const char *lang;	/* "ja" or "en": language of KB texts */
 	unsigned seq;		/* counter for temporary table names */
 	int style_attr[ST_COUNT];	/* curses attributes per style */
 };
@@ -343,6 +354,16 @@ void app_message(struct wb_app *a, bool error, const char *fmt, ...)
 /* Rows available to the list of v (the body minus info, heading, detail pane). */
 int app_list_height(struct wb_app *a, struct view *v);
 int app_detail_height(struct wb_app *a, struct view *v);
+
+/* Show the numbered view i (0-based), closing the views pushed above. */
+unsigned app_top(struct wb_app *a, int i);
+/* Start a guided session and show the checklist view. */
+struct kb_article;
+int checklist_start_view(struct wb_app *a, const struct kb_article *art, struct wb_err *err);
+/* Match the KB against the case (after an import, :match); sets a message. */
+void app_match(struct wb_app *a);
+/* Make v's content and window current (after it changed or was revealed). */
+void app_refresh_view(struct view *v);
 
 /* ---- import (import.c) ---- */
 
