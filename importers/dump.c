@@ -215,6 +215,8 @@ detail_json(const struct dump_info *in, const struct culprit *c)
 		snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)in->dtb);
 		json_object_set_new(j, "directory_table_base", json_string(hex));
 	}
+	if (in->stack_source[0])
+		json_object_set_new(j, "stack_source", json_string(in->stack_source));
 	if (in->has_context) {
 		snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)in->pc);
 		json_object_set_new(j, "pc", json_string(hex));

@@ -935,11 +935,44 @@ scan_stack(struct dump *d, uint64_t lo, uint64_t hi)
 		note(d, "stack scan from 0x%llx found no return addresses", (unsigned long long)lo);
 }
 
+/* 0x7E (and its _M form) names the exception's CONTEXT in P4, 0x3B in P3.
+ * The header's context is the CPU inside KeBugCheckEx; this one is the code
+ * that faulted.  It is trusted when it reads back with the arch's context
+ * flag and P2, the faulting address, as its instruction pointer. */
+static void
+use_exception_context(struct dump *d)
+{
+	struct dump_info *in = &d->info;
+	uint32_t code = in->bugcheck & ~UINT32_C(0x10000000);
+	int param = code == 0x7E ? 4 : code == 0x3B ? 3 : 0;
+	uint32_t flag = in->machine == MACHINE_AMD64 ? 0x100000 : in->machine == MACHINE_X86 ? 0x10000
+		      : in->machine == MACHINE_ARM64 ? 0x400000 : 0;
+	unsigned char ctx[0x110];
+	uint64_t pc = in->pc, sp = in->sp;
+	size_t len = in->machine == MACHINE_X86 ? 0xCC : sizeof ctx;
+	unsigned flags_at = in->machine == MACHINE_AMD64 ? 0x30 : 0;
+
+	if (!in->has_bugcheck || !param || !flag || !in->args[param - 1] ||
+	    dump_read_virt(d, in->args[param - 1], ctx, len) < 0 || !(le32(ctx + flags_at) & flag))
+		return;
+	parse_context(d, ctx, len);
+	if (in->pc != in->args[1]) {
+		in->pc = pc;
+		in->sp = sp;
+		return;
+	}
+	snprintf(in->stack_source, sizeof in->stack_source, "exception context at P%d 0x%llx", param,
+		 (unsigned long long)in->args[param - 1]);
+}
+
 static void
 stack_from_context(struct dump *d)
 {
 	struct dump_info *in = &d->info;
 
+	snprintf(in->stack_source, sizeof in->stack_source, "%s",
+		 in->format == DUMP_FORMAT_GUEST && !d->hdr_copy ? "hypervisor CPU state" : "header context");
+	use_exception_context(d);
 	if (!in->has_context) {
 		note(d, "no context record: no stack");
 		return;
@@ -1704,6 +1737,7 @@ mdmp_stack(struct dump *d)
 		return;
 	}
 	mdmp_thread(d, d->mdmp_threads, d->mdmp_ctx_size, d->mdmp_ctx_rva);
+	snprintf(in->stack_source, sizeof in->stack_source, "exception thread %u", in->exception_thread);
 	add_frame(d, in->exception_address, 0, true, false);
 	if (d->stack_hi > d->stack_lo) {
 		uint64_t from = in->sp >= d->stack_lo && in->sp < d->stack_hi ? in->sp : d->stack_lo;

@@ -102,6 +102,7 @@ struct dump_info {
 	char build_lab[128];	/* "19041.1.amd64fre.vb_release.191206-1406" or "" */
 	bool has_context;
 	uint64_t pc, sp;	/* from the crashing context */
+	char stack_source[96];	/* which context the frames come from, in words */
 	bool has_exception;	/* MDMP: the exception stream */
 	uint32_t exception_code;
 	uint64_t exception_address;

@@ -374,6 +374,18 @@ build_stack(struct gen *g)
 	vw64(g, DUMPGEN_RSP - 0x10, DUMPGEN_HAL_BASE + 0x2105);
 	vw64(g, DUMPGEN_STACK_BASE + PG + 0x10, DUMPGEN_NT_BASE + 0x3006);
 	vw64(g, DUMPGEN_STACK_BASE + PG + 0x100, DUMPGEN_NT_BASE + 0x2105);
+	if (g->o->bugcheck_7e) {
+		/* the exception's CONTEXT and EXCEPTION_RECORD below RSP */
+		unsigned char ctx[0x4D0] = {0}, rec[0x98] = {0};
+
+		put32(ctx + 0x30, 0x10001F);
+		put64(ctx + 0x98, DUMPGEN_RSP);
+		put64(ctx + 0xF8, DUMPGEN_RIP);
+		vwrite(g, DUMPGEN_EXC_CONTEXT, ctx, sizeof ctx);
+		put32(rec, 0xC0000005);
+		put64(rec + 0x10, DUMPGEN_RIP);
+		vwrite(g, DUMPGEN_EXC_RECORD, rec, sizeof rec);
+	}
 }
 
 /* PsLoadedModuleList and (Win10-layout) KLDR_DATA_TABLE_ENTRY records. */
@@ -509,6 +521,15 @@ build_header(struct gen *g, unsigned char *h, uint32_t dump_type)
 	put32(h + 0x348 + 0x30, 0x10001F);
 	put64(h + 0x348 + 0x98, DUMPGEN_RSP);
 	put64(h + 0x348 + 0xF8, DUMPGEN_RIP);
+	if (g->o->bugcheck_7e) {
+		put32(h + 0x38, 0x7E);
+		put64(h + 0x40, UINT64_C(0xFFFFFFFFC0000005));
+		put64(h + 0x48, DUMPGEN_RIP);
+		put64(h + 0x50, DUMPGEN_EXC_RECORD);
+		put64(h + 0x58, DUMPGEN_EXC_CONTEXT);
+		put64(h + 0x348 + 0x98, DUMPGEN_BUGCHECK_RSP);
+		put64(h + 0x348 + 0xF8, DUMPGEN_BUGCHECK_RIP);
+	}
 	memset(h + 0xF00, 0, 0x98);
 	put32(h + 0xF00, 0x80000003);
 	put32(h + 0xF98, dump_type);

@@ -36,6 +36,10 @@ struct dumpgen_opts {
 	enum dumpgen_kind kind;
 	uint64_t ram_bytes;	/* physical memory; >= 8 MiB, multiple of 2 MiB; 0 = 16 MiB */
 	bool elf_header;	/* ELF: put the Windows header in a VMCOREINFO note */
+	/* Bugcheck 0x7E instead of 0xD1: P2 the faulting address, P4 the
+	 * exception CONTEXT on the stack; the header's context is then the CPU
+	 * inside KeBugCheckEx (DUMPGEN_BUGCHECK_RIP/RSP). */
+	bool bugcheck_7e;
 };
 
 #define DUMPGEN_BUGCHECK 0xD1u
@@ -53,6 +57,10 @@ struct dumpgen_opts {
 #define DUMPGEN_RIP (DUMPGEN_FAULTY_BASE + 0x2040)	/* in FaultyDispatch */
 #define DUMPGEN_RSP UINT64_C(0xFFFF800000010F00)
 #define DUMPGEN_STACK_BASE UINT64_C(0xFFFF800000010000)	/* 2 pages, the 2nd a transition PTE */
+#define DUMPGEN_BUGCHECK_RIP (DUMPGEN_NT_BASE + 0x2050)		/* 0x7E: inside KeBugCheckEx */
+#define DUMPGEN_BUGCHECK_RSP (DUMPGEN_STACK_BASE + 0x400)
+#define DUMPGEN_EXC_CONTEXT (DUMPGEN_STACK_BASE + 0x800)	/* 0x7E P4 */
+#define DUMPGEN_EXC_RECORD (DUMPGEN_STACK_BASE + 0xD00)		/* 0x7E P3 */
 #define DUMPGEN_KDBG UINT64_C(0xFFFFF80000600000)	/* inside a 2 MiB page */
 #define DUMPGEN_LDR_HEAD (DUMPGEN_NT_BASE + 0x4000)	/* in ntoskrnl's data, exported */
 #define DUMPGEN_IDT UINT64_C(0xFFFFF80000800000)

@@ -37,6 +37,8 @@ like "$(q "SELECT group_concat(value, ' ') FROM (SELECT value FROM facts WHERE k
 is "$(q "SELECT level || ' ' || kind || ' ' || ts FROM timeline")" "critical bugcheck 1613871502987765" \
 	"crash time 2021-02-21T01:38:22.98Z on the timeline"
 is "$(q "SELECT format || ' ' || machine || ' ' || processors FROM dump")" "PAGEDU64 kernel minidump x64 16" "dump row"
+like "$(q "SELECT detail FROM dump WHERE evidence_id = 1")" '"stack_source":"exception context at P4 0xffff850429891720"' \
+	"the stack comes from the exception context that P4 names"
 is "$(q "SELECT hash_scope FROM evidence WHERE id = 1")" "full" "a small dump is hashed whole"
 is "$(q "SELECT sha256 FROM evidence WHERE id = 1")" \
 	"6875e8ff013eddb9d562165067be24e2a231a8851690bb101f6597ca9534cd28" "SHA-256 as in the manifest"

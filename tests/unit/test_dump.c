@@ -298,6 +298,46 @@ test_triage(void)
 	free(buf);
 }
 
+/* Bugcheck 0x7E: the stack comes from the exception CONTEXT at P4, not from
+ * the header's context inside KeBugCheckEx. */
+static void
+test_exception_context(void)
+{
+	static const enum dumpgen_kind kinds[] = {DUMPGEN_FULL, DUMPGEN_TRIAGE};
+
+	for (size_t k = 0; k < 2; k++) {
+		struct dumpgen_opts o = {.kind = kinds[k], .ram_bytes = UINT64_C(16) << 20, .bugcheck_7e = true};
+		const char *what = k ? "0x7E triage" : "0x7E full";
+		struct dump_reader r;
+		struct wb_err err;
+		size_t len;
+		unsigned char *buf = dumpgen_mem(&o, &len);
+		struct dump *d = buf ? open_mem(&r, buf, len, &err) : NULL;
+		const struct dump_info *in;
+
+		ok(d != NULL, "%s opens", what);
+		if (!d) {
+			free(buf);
+			continue;
+		}
+		in = dump_get_info(d);
+		ok(in->bugcheck == 0x7E && in->args[3] == DUMPGEN_EXC_CONTEXT, "%s: P4 is the context", what);
+		ok(in->pc == DUMPGEN_RIP && in->sp == DUMPGEN_RSP, "%s: RIP/RSP of the faulting code", what);
+		ok(strstr(in->stack_source, "exception context at P4"), "%s: the switch is recorded: %s", what,
+		   in->stack_source);
+		is_int(in->nframes, DUMPGEN_FRAMES + 1, "%s: the same frames as the faulting stack", what);
+		if (in->nframes)
+			ok(in->frames[0].module == 2 && in->frames[0].offset == 0x2040, "%s: frame 0 in faulty.sys", what);
+		dump_free(d);
+		/* a context that does not point at P2 is not trusted */
+		put64(buf + 0x48, DUMPGEN_RIP + 1);
+		d = open_mem(&r, buf, len, &err);
+		ok(d && dump_get_info(d)->pc == DUMPGEN_BUGCHECK_RIP, "%s: a context not at P2 is ignored", what);
+		dump_free(d);
+		free(buf);
+	}
+}
+
 /* Random damage: every variant either opens or fails with a message. */
 static void
 test_damage(void)
@@ -501,6 +541,7 @@ main(void)
 	test_full();
 	test_bitmap();
 	test_triage();
+	test_exception_context();
 	test_damage();
 	test_header32();
 	test_phys_source();
