@@ -38,17 +38,38 @@ format_from_name(const char *path, enum report_format *fmt)
 	return report_format_parse(dot + 1, fmt);
 }
 
+/* Write to something that is not a regular file (a device, a FIFO) as it
+ * is: renaming over it would replace it. */
+static int
+write_special(wb_case *c, enum report_format fmt, const char *path, const struct report_opts *opts,
+	      struct wb_err *err)
+{
+	FILE *out = fopen(path, "w");
+	int rc;
+
+	if (!out)
+		return wb_errf(err, _("cannot write %s: %s"), path, strerror(errno));
+	rc = report_write(c, fmt, out, opts, err);
+	if (fclose(out) != 0 && rc == 0)
+		rc = wb_errf(err, _("cannot write %s: %s"), path, strerror(errno));
+	return rc;
+}
+
 /* Write to a temporary file next to path, then rename it over path: a
  * reader never sees half a report, and a failure leaves path untouched. */
 static int
 write_file(wb_case *c, enum report_format fmt, const char *path, const struct report_opts *opts,
 	   struct wb_err *err)
 {
-	char *tmp = xasprintf("%s.XXXXXX", path);
-	int fd = mkstemp(tmp), rc = -1;
+	struct stat sb;
+	char *tmp;
+	int fd, rc = -1;
 	FILE *out;
 
-	if (fd < 0) {
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
+		return write_special(c, fmt, path, opts, err);
+	tmp = xasprintf("%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0) {
 		wb_errf(err, _("cannot create %s: %s"), tmp, strerror(errno));
 		free(tmp);
 		return -1;

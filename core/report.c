@@ -130,7 +130,7 @@ static const struct quote_source {
 	{"registry", "SELECT ifnull('line ' || line, 'key'), key || CASE WHEN name IS NULL THEN ''"
 		     " ELSE '\\' || CASE name WHEN '' THEN '(Default)' ELSE name END || ' = ' || ifnull(data, '')"
 		     " END FROM registry WHERE id = ?1"},
-	{"dump", "SELECT 'dump', format || ifnull(printf(', bugcheck 0x%X', bugcheck), '')"
+	{"dump", "SELECT 'dump', format || CASE WHEN bugcheck IS NULL THEN '' ELSE printf(', bugcheck 0x%X', bugcheck) END"
 		 " || ifnull(', culprit ' || culprit, '') FROM dump WHERE id = ?1"},
 	{"dump_frame", "SELECT 'frame ' || idx, ifnull(symbol, printf('0x%x', address)) FROM dump_frame WHERE id = ?1"},
 	{"dump_module", "SELECT 'module', name || ifnull(' ' || path, '') FROM dump_module WHERE id = ?1"},
@@ -730,13 +730,12 @@ html_block(struct writer *w, enum block b)
 	static const char *const open[] = {
 		[BLOCK_FIELDS] = "<table class=\"fields\">\n",
 		[BLOCK_ITEMS] = "<ul>\n",
-		[BLOCK_QUOTES] = "<ul class=\"quotes\">\n",
 		[BLOCK_TABLE] = "<table class=\"timeline\">\n<tr>",
 	};
 	static const char *const close[] = {
 		[BLOCK_FIELDS] = "</table>\n",
-		[BLOCK_ITEMS] = "</ul>\n",
-		[BLOCK_QUOTES] = "</ul>\n",
+		[BLOCK_ITEMS] = "</li>\n</ul>\n",
+		[BLOCK_QUOTES] = "</ul></li>\n</ul>\n",
 		[BLOCK_TABLE] = "</table>\n",
 	};
 
@@ -818,19 +817,31 @@ html_field(struct writer *w, const char *label, const char *value)
 	fputs("</td></tr>\n", w->out);
 }
 
+/* An item stays open so that the quotes after it nest inside it. */
 static void
 html_item(struct writer *w, const char *text)
 {
-	html_block(w, BLOCK_ITEMS);
+	if (w->block == BLOCK_QUOTES)
+		fputs("</ul></li>\n", w->out);
+	else if (w->block == BLOCK_ITEMS)
+		fputs("</li>\n", w->out);
+	else
+		html_block(w, BLOCK_ITEMS);
+	w->block = BLOCK_ITEMS;
 	fputs("<li>", w->out);
 	html_put(w, text, true);
-	fputs("</li>\n", w->out);
 }
 
 static void
 html_quote(struct writer *w, const char *where, const char *text)
 {
-	html_block(w, BLOCK_QUOTES);
+	if (w->block != BLOCK_ITEMS && w->block != BLOCK_QUOTES) {
+		html_block(w, BLOCK_ITEMS);
+		fputs("<li>", w->out);
+	}
+	if (w->block == BLOCK_ITEMS)
+		fputs("\n<ul class=\"quotes\">\n", w->out);
+	w->block = BLOCK_QUOTES;
 	fputs("<li>", w->out);
 	html_put(w, where, false);
 	fputs(": <code>", w->out);
@@ -909,42 +920,47 @@ u8_width(const char *s, size_t len, bool *wide)
 }
 
 /* Write `prefix` and then text filled to REPORT_TXT_WIDTH columns, with
- * continuation lines indented by `indent`.  Words that cannot fit on a line,
- * and words with wide (CJK) characters, which may break anywhere, are
- * broken between characters.  Lines of text stay lines. */
+ * continuation lines indented by `indent`.  Spaces inside a line are kept
+ * (evidence is quoted as it is) except where the line is broken.  Words
+ * that cannot fit on a line, and words with wide (CJK) characters, which
+ * may break anywhere, are broken between characters.  Lines of text stay
+ * lines. */
 static void
 txt_wrap(FILE *out, const char *prefix, int indent, const char *text)
 {
 	char *t = clean(text, true);
 	int col = u8_width(prefix, strlen(prefix), NULL);
-	bool used = false;	/* a word is on the current line */
 	const char *p = t;
 
 	fputs(prefix, out);
 	while (*p) {
-		size_t len;
+		size_t gap, len;
 		int width;
 		bool wide = false;
 
-		if (*p == '\n' || *p == ' ') {
-			if (*p++ == '\n') {
-				fprintf(out, "\n%*s", indent, "");
-				col = indent;
-				used = false;
-			}
+		if (*p == '\n') {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+			p++;
 			continue;
 		}
+		gap = strspn(p, " ");
+		p += gap;
+		if (!*p || *p == '\n')
+			continue;	/* trailing spaces */
 		len = strcspn(p, " \n");
 		width = u8_width(p, len, &wide);
-		if (col + used + width <= REPORT_TXT_WIDTH) {
-			fprintf(out, "%s%.*s", used ? " " : "", (int)len, p);
-			col += used + width;
-		} else if (used && !wide && indent + width <= REPORT_TXT_WIDTH) {
+		if (col + (int)gap + width <= REPORT_TXT_WIDTH) {
+			fprintf(out, "%*s%.*s", (int)gap, "", (int)len, p);
+			col += (int)gap + width;
+		} else if (col > indent && !wide && indent + width <= REPORT_TXT_WIDTH) {
 			fprintf(out, "\n%*s%.*s", indent, "", (int)len, p);
 			col = indent + width;
 		} else {
-			if (used && col + 1 < REPORT_TXT_WIDTH)
-				fputc(' ', out), col++;
+			if (col + (int)gap < REPORT_TXT_WIDTH) {
+				fprintf(out, "%*s", (int)gap, "");
+				col += (int)gap;
+			}
 			for (size_t i = 0, n; i < len; i += n) {
 				unsigned cp;
 
@@ -957,7 +973,6 @@ txt_wrap(FILE *out, const char *prefix, int indent, const char *text)
 				col += cp_width(cp);
 			}
 		}
-		used = true;
 		p += len;
 	}
 	fputc('\n', out);
@@ -1365,13 +1380,39 @@ report_format_name(enum report_format fmt)
 	return formats[fmt].name;
 }
 
+/* JSON leaves C1 controls and bidi controls raw inside strings; a report
+ * shown in a terminal must not carry them, so write them as \uXXXX (they
+ * can only occur inside strings: JSON syntax is ASCII). */
+static int
+json_write(json_t *model, FILE *out)
+{
+	char *doc = json_dumps(model, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	unsigned cp;
+
+	if (!doc)
+		return -1;
+	for (const char *p = doc; *p;) {
+		size_t n = u8_next(p, &cp);
+
+		if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F || cp == 0x061C)
+			fprintf(out, "\\u%04X", cp);
+		else
+			fwrite(p, 1, n, out);
+		p += n;
+	}
+	fputc('\n', out);
+	free(doc);
+	return 0;
+}
+
 int
 report_render(json_t *model, enum report_format fmt, FILE *out, struct wb_err *err)
 {
 	struct writer w = {.out = out, .ops = formats[fmt].ops, .block = BLOCK_NONE};
 
 	if (!w.ops) {
-		if (jsonout_print(json_incref(model), out) < 0)
+		if (json_write(model, out) < 0)
 			return wb_errf(err, _("cannot write the report"));
 	} else {
 		char *title = xasprintf(_("Case report: %s"),
