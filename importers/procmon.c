@@ -42,7 +42,8 @@ static const char *const column_names[COL_COUNT] = {
 
 #define PROC_SLOTS (1u << 14)	/* pid -> procmon_process row cache */
 #define TEXT_SLOTS (1u << 18)	/* path/detail -> procmon_text row cache ... */
-#define TEXT_BYTES (16u << 20)	/* ... holding at most this much text */
+#define TEXT_ARENA (16u << 20)	/* ... holding at most this much text ... */
+#define TEXT_CACHED_MAX 4096	/* ... in texts no longer than this */
 #define PROGRESS_EVERY 4096
 #define MIN_KNOWN_COLUMNS 3
 
@@ -52,14 +53,14 @@ struct proc_slot {
 	int64_t id;
 };
 
-/* Path and Detail texts already stored for this evidence.  When full the
- * cache is emptied: memory stays flat and a text seen again is stored a
- * second time, which costs space, not correctness. */
+/* Path and Detail texts already stored for this evidence, their bytes in
+ * one arena.  When full the cache is emptied: memory stays flat and a text
+ * seen again is stored a second time, which costs space, not correctness. */
 struct text_slot {
-	char *s;		/* NULL: free */
-	uint32_t len;
+	int64_t id;		/* procmon_text.id; 0: free */
 	uint32_t tag;		/* high bits of the hash: most misses end here */
-	int64_t id;
+	uint32_t len;
+	uint32_t off;		/* in the arena */
 };
 
 enum date_source { DATE_NONE, DATE_COLUMN, DATE_OPTION };
@@ -86,7 +87,8 @@ struct pm {
 	struct proc_slot *procs;
 	size_t nprocs;
 	struct text_slot *texts;
-	size_t ntexts, text_bytes;
+	char *arena;
+	size_t ntexts, arena_used;
 	uint64_t rows;
 	bool checked_magic, read_failed;
 	char *columns_json;	/* the header, for procmon_capture */
@@ -347,11 +349,8 @@ hash_text(const char *s, size_t len)
 static void
 texts_clear(struct pm *pm)
 {
-	for (size_t i = 0; i < TEXT_SLOTS; i++) {
-		free(pm->texts[i].s);
-		pm->texts[i].s = NULL;
-	}
-	pm->ntexts = pm->text_bytes = 0;
+	memset(pm->texts, 0, TEXT_SLOTS * sizeof *pm->texts);
+	pm->ntexts = pm->arena_used = 0;
 }
 
 /* Bind procmon_text.id of a path or detail (NULL when empty).  Returns 0 or -1. */
@@ -361,23 +360,30 @@ bind_text(struct pm *pm, sqlite3_stmt *st, int idx, const struct procmon_csv_fie
 {
 	static const char sql[] = "INSERT INTO procmon_text(evidence_id, s) VALUES(?, ?)";
 	const char *s = field(pm, f, c);
-	size_t len, i;
-	uint64_t h;
+	struct text_slot *slot = NULL;
 	sqlite3_stmt *ins;
+	size_t len;
+	uint64_t h;
+	int64_t id;
 
 	if (!s)
 		return 0;
 	len = f[pm->col[c]].len;
-	h = hash_text(s, len);
-	for (i = (size_t)h & (TEXT_SLOTS - 1); pm->texts[i].s; i = (i + 1) & (TEXT_SLOTS - 1))
-		if (pm->texts[i].tag == (uint32_t)(h >> 32) && pm->texts[i].len == len &&
-		    !memcmp(pm->texts[i].s, s, len)) {
-			sqlite3_bind_int64(st, idx, pm->texts[i].id);
-			return 0;
+	if (len <= TEXT_CACHED_MAX) {
+		size_t i;
+
+		h = hash_text(s, len);
+		for (i = (size_t)h & (TEXT_SLOTS - 1); pm->texts[i].id; i = (i + 1) & (TEXT_SLOTS - 1))
+			if (pm->texts[i].tag == (uint32_t)(h >> 32) && pm->texts[i].len == len &&
+			    !memcmp(pm->arena + pm->texts[i].off, s, len)) {
+				sqlite3_bind_int64(st, idx, pm->texts[i].id);
+				return 0;
+			}
+		if (pm->ntexts >= TEXT_SLOTS / 2 || pm->arena_used + len > TEXT_ARENA) {
+			texts_clear(pm);
+			i = (size_t)h & (TEXT_SLOTS - 1);
 		}
-	if (pm->ntexts >= TEXT_SLOTS / 2 || pm->text_bytes + len > TEXT_BYTES) {
-		texts_clear(pm);
-		i = (size_t)h & (TEXT_SLOTS - 1);
+		slot = &pm->texts[i];
 	}
 	if (!(ins = ingest_prepare(pm->ing, sql, err)))
 		return -1;
@@ -385,12 +391,15 @@ bind_text(struct pm *pm, sqlite3_stmt *st, int idx, const struct procmon_csv_fie
 	sqlite3_bind_text(ins, 2, s, (int)len, SQLITE_STATIC);
 	if (ingest_step(pm->ing, ins, err) < 0)
 		return -1;
-	pm->texts[i] = (struct text_slot){.s = xstrndup(s, len), .len = (uint32_t)len,
-					  .tag = (uint32_t)(h >> 32),
-					  .id = sqlite3_last_insert_rowid(ingest_db(pm->ing))};
-	pm->ntexts++;
-	pm->text_bytes += len;
-	sqlite3_bind_int64(st, idx, pm->texts[i].id);
+	id = sqlite3_last_insert_rowid(ingest_db(pm->ing));
+	if (slot) {
+		memcpy(pm->arena + pm->arena_used, s, len);
+		*slot = (struct text_slot){.id = id, .tag = (uint32_t)(h >> 32), .len = (uint32_t)len,
+					   .off = (uint32_t)pm->arena_used};
+		pm->arena_used += len;
+		pm->ntexts++;
+	}
+	sqlite3_bind_int64(st, idx, id);
 	return 0;
 }
 
@@ -618,6 +627,7 @@ procmon_import(wb_ingest *ing, struct wb_err *err)
 	pm.vss = procmon_vss_new(ing);
 	pm.procs = xmalloc(PROC_SLOTS * sizeof *pm.procs);
 	pm.texts = xcalloc(TEXT_SLOTS, sizeof *pm.texts);
+	pm.arena = xmalloc(TEXT_ARENA);
 	for (size_t i = 0; i < PROC_SLOTS; i++)
 		pm.procs[i].pid = -1;
 	if (ingest_date_days(ing, &pm.date_days))
@@ -642,8 +652,8 @@ procmon_import(wb_ingest *ing, struct wb_err *err)
 	free(pm.unknown_names);
 	free(pm.unknown);
 	free(pm.procs);
-	texts_clear(&pm);
 	free(pm.texts);
+	free(pm.arena);
 	free(pm.columns_json);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* Unit tests for the Procmon CSV reader, its value parsers, the importer and
  * the VSS writer analysis (importers/procmon*.c). */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -394,6 +395,33 @@ test_fanout(wb_case *c)
 	buf_fini(&csv);
 }
 
+/* Cancelling (Ctrl-C in wb import, Esc in the TUI) leaves nothing behind. */
+static void
+test_cancel(wb_case *c)
+{
+	volatile sig_atomic_t cancel = 1;
+	struct wb_import_opts opts = {.cancel = &cancel};
+	struct wb_buf csv = {0};
+	struct wb_err err;
+	int64_t evidence = case_scalar(c, "SELECT count(*) FROM evidence", -1);
+	int64_t rows = case_scalar(c, "SELECT count(*) FROM procmon", -1);
+	char *path;
+
+	buf_puts(&csv, HEADER);
+	for (int i = 0; i < 10000; i++)
+		buf_printf(&csv, "\"1:00:00.0 AM\",\"a.exe\",\"1\",\"RegOpenKey\",\"HKLM\\k%d\",\"SUCCESS\",\"\"\r\n", i);
+	path = write_file("cancel.csv", csv.data);
+	ok(importer_run(c, path, &opts, NULL, NULL, &err) < 0 && strstr(err.msg, "cancelled"),
+	   "a cancelled import fails: %s", err.msg);
+	is_int(case_scalar(c, "SELECT count(*) FROM evidence", -1), evidence, "no evidence left behind");
+	is_int(case_scalar(c, "SELECT count(*) FROM procmon", -1), rows, "no rows left behind");
+	cancel = 0;
+	ok(importer_run(c, path, &opts, NULL, NULL, &err) == 0, "the same file imports when not cancelled: %s", err.msg);
+	is_int(case_scalar(c, "SELECT count(*) FROM procmon", -1), rows + 10000, "all 10,000 rows");
+	free(path);
+	buf_fini(&csv);
+}
+
 int
 main(void)
 {
@@ -411,6 +439,7 @@ main(void)
 	test_import(c);
 	test_vss(c);
 	test_fanout(c);
+	test_cancel(c);
 	case_close(c);
 	free(db);
 	db = xasprintf("rm -rf '%s'", tmpdir);
