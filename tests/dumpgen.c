@@ -574,6 +574,38 @@ write_full(struct gen *g, const struct dumpgen_sink *s)
 	return 0;
 }
 
+/* WinDbgX .dump /k (DumpType 8): an "RDMP" header at 0x2000, {pfn, count}
+ * pairs from 0x2030 (MetadataSize bytes), pages packed from FirstPageOffset. */
+static int
+write_rdmp(struct gen *g, const struct dumpgen_sink *s)
+{
+	unsigned char h[0x2000], r[0x50] = {0};
+	const uint64_t run1 = g->ram_pages - HOLE_END, npages = HOLE_START + run1, first = 0x3000;
+
+	build_header(g, h, 8);
+	put64(h + 0xFA0, first + npages * PG);
+	put32(r, 0x40);
+	memcpy(r + 4, "RDMP", 4);
+	memcpy(r + 8, "DUMP", 4);
+	put64(r + 0x10, 2 * 16);
+	put64(r + 0x18, first);
+	put64(r + 0x30, 0);
+	put64(r + 0x38, HOLE_START);
+	put64(r + 0x40, HOLE_END);
+	put64(r + 0x48, run1);
+	if (s->set_size(s->ctx, first + npages * PG) < 0 || s->write(s->ctx, 0, h, sizeof h) < 0 ||
+	    s->write(s->ctx, 0x2000, r, sizeof r) < 0)
+		return -1;
+	for (size_t i = 0; i < g->npages; i++) {
+		uint64_t pfn = g->pages[i]->pfn;
+		uint64_t idx = pfn < HOLE_START ? pfn : HOLE_START + (pfn - HOLE_END);
+
+		if (pfn_in_dump(g, pfn) && write_page_data(g, s, pfn, first + idx * PG) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 write_bitmap(struct gen *g, const struct dumpgen_sink *s)
 {
@@ -822,6 +854,7 @@ dumpgen_write(const struct dumpgen_opts *o, const struct dumpgen_sink *sink)
 	case DUMPGEN_BITMAP:
 	case DUMPGEN_SUMMARY: rc = write_bitmap(&g, sink); break;
 	case DUMPGEN_TRIAGE: rc = write_triage(&g, sink); break;
+	case DUMPGEN_RDMP: rc = write_rdmp(&g, sink); break;
 	case DUMPGEN_ELF: rc = write_elf(&g, sink); break;
 	default: errno = EINVAL; rc = -1; break;
 	}

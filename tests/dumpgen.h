@@ -30,6 +30,7 @@ enum dumpgen_kind {
 	DUMPGEN_TRIAGE,
 	DUMPGEN_ELF,
 	DUMPGEN_SUMMARY,	/* DumpType 2, legacy SUMMARY_DUMP64 layout */
+	DUMPGEN_RDMP,		/* DumpType 8, WinDbgX "RDMP" range table */
 };
 
 struct dumpgen_opts {

@@ -1,5 +1,5 @@
 /* dumpgen: write a generated crash dump (tests/dumpgen.h) to a file.
- *   dumpgen full|bitmap|summary|triage|elf|elf-header OUT [RAM_MIB]
+ *   dumpgen full|bitmap|summary|rdmp|triage|elf|elf-header OUT [RAM_MIB]
  * Files are sparse: a 16384 MiB dump takes a few hundred KiB of disk. */
 #include <errno.h>
 #include <stdio.h>
@@ -15,12 +15,13 @@ main(int argc, char **argv)
 		{"full", DUMPGEN_FULL, false}, {"bitmap", DUMPGEN_BITMAP, false},
 		{"triage", DUMPGEN_TRIAGE, false}, {"elf", DUMPGEN_ELF, false},
 		{"elf-header", DUMPGEN_ELF, true}, {"summary", DUMPGEN_SUMMARY, false},
+		{"rdmp", DUMPGEN_RDMP, false},
 	};
 	struct dumpgen_opts o = {0};
 	size_t i;
 
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: dumpgen full|bitmap|summary|triage|elf|elf-header OUT [RAM_MIB]\n");
+		fprintf(stderr, "usage: dumpgen full|bitmap|summary|rdmp|triage|elf|elf-header OUT [RAM_MIB]\n");
 		return 2;
 	}
 	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)

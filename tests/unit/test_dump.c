@@ -194,6 +194,31 @@ test_full(void)
 }
 
 static void
+test_rdmp(void)
+{
+	size_t len;
+	unsigned char *buf = gen(DUMPGEN_RDMP, &len);
+	struct dump_reader r;
+	struct wb_err err;
+	struct dump *d = open_mem(&r, buf, len, &err);
+
+	ok(d != NULL, "RDMP dump opens (%s)", err.msg);
+	if (d) {
+		is_str(dump_get_info(d)->format_name, "PAGEDU64 RDMP (experimental)", "rdmp: format name");
+		check_machine(d, "rdmp", true);
+	}
+	dump_free(d);
+	memcpy(buf + 0x2004, "XDMP", 4);
+	ok(!open_mem(&r, buf, len, &err) && strstr(err.msg, "RDMP"), "rdmp: bad signature refused: %s", err.msg);
+	memcpy(buf + 0x2004, "RDMP", 4);
+	put64(buf + 0x2040, 0x10);	/* second range starts inside the first */
+	ok(!open_mem(&r, buf, len, &err) && strstr(err.msg, "out of order"), "rdmp: overlapping ranges refused");
+	put64(buf + 0x2010, UINT64_C(1) << 40);
+	ok(!open_mem(&r, buf, len, &err) && strstr(err.msg, "memory ranges"), "rdmp: absurd range count refused");
+	free(buf);
+}
+
+static void
 test_bitmap(void)
 {
 	size_t len;
@@ -540,6 +565,7 @@ main(void)
 {
 	test_full();
 	test_bitmap();
+	test_rdmp();
 	test_triage();
 	test_exception_context();
 	test_damage();
