@@ -836,7 +836,7 @@ emit_altitude(struct scan *s, const struct rule *r, const struct row *w, struct 
 		return 0;
 	}
 	f.num = strtoll(w->data, NULL, 10);
-	snprintf(text, sizeof text, "altitude %s, instance \"%s\", minifilter (registry)",
+	snprintf(text, sizeof text, "minifilter (registry), altitude %s, instance \"%s\"",
 		 w->data, last_segment(w->key));
 	rc = fact(s, &f, err);
 	free(driver);
