@@ -8,6 +8,12 @@
 "$WB" new evil --title "$(printf 'title \033]0;pwned\007 <script>alert(1)</script>')" >/dev/null
 printf 'line \033]0;owned\007 \033[2J\033[31mred \302\233 c1 \342\200\256 rtl end\n' >"$TEST_TMP/evil.txt"
 "$WB" import evil "$TEST_TMP/evil.txt" --as notes >/dev/null 2>&1
+# Text that does not wrap at spaces: one long token, a long Japanese line.
+long=$(printf 'C:\\Windows\\WinSxS\\%0300d' 0)
+ja=$(printf '%s' 'システム状態のバックアップが失敗しました。' 'システム状態のバックアップが失敗しました。' \
+	'システム状態のバックアップが失敗しました。' 'システム状態のバックアップが失敗しました。')
+"$WB" note evil "$long" >/dev/null
+"$WB" note evil "$ja$long" >/dev/null
 "$WB" note evil "$(printf 'note \033[1mbold\033[0m <img src=x onerror=alert(1)> ]]> &amp;')" >/dev/null
 # What no importer writes but a damaged or crafted case may hold: a raw C1
 # byte and invalid UTF-8, in the timeline and in a matcher's finding.
@@ -51,6 +57,11 @@ for fmt in md txt html; do
 done
 like "$(cat "$TEST_TMP/evil.json")" '\\u001[bB]\]0;owned\\u0007' "json: OSC escaped"
 like "$(cat "$TEST_TMP/evil.json")" '\\\\xFF' "json: invalid UTF-8 as the text \\xFF"
+
+width=$(wc -L <"$TEST_TMP/evil.txt")
+[ "$width" -le 80 ]
+ok $? "txt: long tokens and Japanese broken within 80 columns (widest line: $width)"
+like "$(tr -d '\n ' <"$TEST_TMP/evil.txt")" "$ja" "txt: the Japanese text is all there"
 
 # HTML: markup from evidence is text, and the document stays well-formed.
 html=$(cat "$TEST_TMP/evil.html")
