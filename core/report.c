@@ -1,7 +1,6 @@
 /* Case reports: the case database as one JSON model, rendered four ways. */
 #include "report.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +11,8 @@
 #define WARNINGS_SHOWN 20	/* per evidence file; the rest are counted */
 #define QUOTES_PER_CLAUSE 5	/* evidence rows quoted under one clause */
 #define KEY_EVENTS_MAX 1000	/* key events looked at for the timeline excerpt */
+/* A key event of the timeline, as an SQL condition (docs/REPORT.md). */
+#define KEY_EVENT "(level IN ('critical', 'error') OR kind IN ('bugcheck', 'crash', 'shutdown'))"
 
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x) STRINGIFY_(x)
@@ -51,12 +52,6 @@ query_rows(sqlite3 *db, const char *sql, int64_t bind, json_t *arr, struct wb_er
 	if (rc != SQLITE_DONE)
 		return wb_errf(err, _("cannot read the case: %s"), sqlite3_errmsg(db));
 	return 0;
-}
-
-static json_t *
-time_json(int64_t us)
-{
-	return jsonout_time(us, 1);
 }
 
 static int
@@ -378,12 +373,9 @@ static int
 build_timeline(wb_case *c, const struct report_opts *o, json_t *m, struct wb_err *err)
 {
 	static const char key_sql[] =
-		"SELECT ts FROM timeline WHERE level IN ('critical', 'error')"
-		" OR kind IN ('bugcheck', 'crash', 'shutdown') ORDER BY ts, id LIMIT "
-		STRINGIFY(KEY_EVENTS_MAX);
+		"SELECT ts FROM timeline WHERE " KEY_EVENT " ORDER BY ts, id LIMIT " STRINGIFY(KEY_EVENTS_MAX);
 	static const char rows_sql[] =
-		"SELECT id, ts, evidence_id, level, kind, summary, local,"
-		" level IN ('critical', 'error') OR kind IN ('bugcheck', 'crash', 'shutdown')"
+		"SELECT id, ts, evidence_id, level, kind, summary, local, " KEY_EVENT
 		" FROM timeline WHERE ts BETWEEN ?1 AND ?2 ORDER BY ts, id LIMIT ?3";
 	int window = o && o->window_minutes > 0 ? o->window_minutes : REPORT_WINDOW_MINUTES;
 	int max = o && o->timeline_max > 0 ? o->timeline_max : REPORT_TIMELINE_MAX;
@@ -429,7 +421,7 @@ build_timeline(wb_case *c, const struct report_opts *o, json_t *m, struct wb_err
 				}
 				e = json_object();
 				json_object_set_new(e, "id", jsonout_column(rows, 0));
-				json_object_set_new(e, "ts", time_json(sqlite3_column_int64(rows, 1)));
+				json_object_set_new(e, "ts", jsonout_time(sqlite3_column_int64(rows, 1), 1));
 				json_object_set_new(e, "evidence_id", jsonout_column(rows, 2));
 				json_object_set_new(e, "level", jsonout_column(rows, 3));
 				json_object_set_new(e, "kind", jsonout_column(rows, 4));
@@ -440,8 +432,8 @@ build_timeline(wb_case *c, const struct report_opts *o, json_t *m, struct wb_err
 				n++;
 			}
 			sqlite3_reset(rows);
-			json_object_set_new(w, "from", time_json(from));
-			json_object_set_new(w, "to", time_json(to));
+			json_object_set_new(w, "from", jsonout_time(from, 1));
+			json_object_set_new(w, "to", jsonout_time(to, 1));
 			json_object_set_new(w, "entries", entries);
 			json_array_append_new(windows, w);
 		}
@@ -474,7 +466,7 @@ report_model(wb_case *c, const struct report_opts *opts, struct wb_err *err)
 	json_object_set_new(m, "report", json_string("wb case report"));
 	json_object_set_new(m, "version", json_integer(REPORT_VERSION));
 	if (opts && opts->now)
-		json_object_set_new(m, "generated_at", time_json((int64_t)time(NULL) * WB_US_PER_SEC));
+		json_object_set_new(m, "generated_at", jsonout_time((int64_t)time(NULL) * WB_US_PER_SEC, 1));
 	for (size_t i = 0; i < sizeof builders / sizeof builders[0]; i++)
 		if (builders[i](c, opts, m, err) < 0)
 			goto fail;
