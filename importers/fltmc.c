@@ -78,6 +78,7 @@ parse_altitude(const char *s, size_t n, double *out)
 	char buf[32];
 	char *end;
 	int dots = 0;
+	size_t whole = 0;
 
 	if (n == 0 || n >= sizeof buf)
 		return -1;
@@ -86,8 +87,11 @@ parse_altitude(const char *s, size_t n, double *out)
 			dots++;
 		else if (!isdigit((unsigned char)s[i]))
 			return -1;
+		else if (!dots)
+			whole++;
 	}
-	if (dots > 1 || s[0] == '.')
+	/* Altitudes are below 1,000,000 (Microsoft allocates 20000-429999). */
+	if (dots > 1 || s[0] == '.' || whole > 7)
 		return -1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';

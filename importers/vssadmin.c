@@ -237,6 +237,7 @@ vss_line(struct vss *v, const char *line, int64_t rowid)
 	}
 	if (find_state(line, &state, &stext) == 0) {
 		w->state = state;
+		free(w->state_text);
 		w->state_text = xstrdup(stext);
 		w->state_ref = rowid;
 		w->after_state = 1;
@@ -244,6 +245,7 @@ vss_line(struct vss *v, const char *line, int64_t rowid)
 	}
 	if (w->after_state && label_value(line, NULL)) {
 		w->after_state = 0;
+		free(w->error);
 		w->error = xstrdup(label_value(line, NULL));
 		return "vss.writer.error";
 	}

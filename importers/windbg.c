@@ -1470,12 +1470,16 @@ wd_understand(struct wd *w, const char *line, size_t len, pcre2_match_data *md)
 			return 0;
 		if (!isspace((unsigned char)line[0]))	/* lmv details are indented */
 			w->block = B_NONE;
-	} else if (!blank(line) && parse_frame_line(line, 0, 2, &f) == 0 && f.module) {
+	} else if (!blank(line) && parse_frame_line(line, 0, 2, &f) == 0) {
 		/* A stack pasted without its header: two address columns and a
 		 * symbol ("fffff880`04822b80 fffff803`724476c7 nt!IovCallDriver+0xba"). */
+		int symbol = f.module != NULL;
+
 		frame_free(&f);
-		stack_begin(w, 0, 0, 0);
-		return wd_understand(w, line, len, md);
+		if (symbol) {
+			stack_begin(w, 0, 0, 0);
+			return wd_understand(w, line, len, md);
+		}
 	}
 	if (classify(w, line, len, md) < 0)
 		return -1;
