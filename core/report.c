@@ -367,89 +367,165 @@ build_notes(wb_case *c, const struct report_opts *o, json_t *m, struct wb_err *e
 	return query_rows(case_db(c), "SELECT id, user, at, text, list, step FROM notes ORDER BY id", 0, arr, err);
 }
 
-/* The timeline around the key events: each key event opens a window of
- * ±window minutes; overlapping windows merge; at most `max` entries. */
+/* One timeline entry of the excerpt, sortable. */
+struct tl_entry {
+	int64_t ts, id;
+	json_t *json;
+};
+
+static int
+tl_entry_cmp(const void *a, const void *b)
+{
+	const struct tl_entry *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+struct tl_excerpt {
+	sqlite3_stmt *before, *after;
+	int64_t span;		/* microseconds either side of a key event */
+	int context;		/* entries either side of a key event */
+	struct tl_entry *e;	/* the current window's entries */
+	size_t n, cap;
+};
+
+/* Add the rows of st (bound, ordered either way) to the window. */
+static void
+excerpt_take(struct tl_excerpt *x, sqlite3_stmt *st)
+{
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "id", jsonout_column(st, 0));
+		json_object_set_new(e, "ts", jsonout_time(sqlite3_column_int64(st, 1), 1));
+		json_object_set_new(e, "evidence_id", jsonout_column(st, 2));
+		json_object_set_new(e, "level", jsonout_column(st, 3));
+		json_object_set_new(e, "kind", jsonout_column(st, 4));
+		json_object_set_new(e, "summary", jsonout_column(st, 5));
+		json_object_set_new(e, "local", json_boolean(sqlite3_column_int(st, 6)));
+		json_object_set_new(e, "key", json_boolean(sqlite3_column_int(st, 7)));
+		if (x->n == x->cap) {
+			x->cap = x->cap ? 2 * x->cap : 64;
+			x->e = xrealloc(x->e, x->cap * sizeof *x->e);
+		}
+		x->e[x->n++] = (struct tl_entry){sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 0), e};
+	}
+	sqlite3_reset(st);
+}
+
+/* The context of one key event: entries before it and from it on. */
+static void
+excerpt_key(struct tl_excerpt *x, int64_t ts, int64_t id)
+{
+	sqlite3_bind_int64(x->before, 1, ts - x->span);
+	sqlite3_bind_int64(x->before, 2, ts);
+	sqlite3_bind_int64(x->before, 3, id);
+	sqlite3_bind_int64(x->before, 4, x->context);
+	excerpt_take(x, x->before);
+	sqlite3_bind_int64(x->after, 1, ts + x->span);
+	sqlite3_bind_int64(x->after, 2, ts);
+	sqlite3_bind_int64(x->after, 3, id);
+	sqlite3_bind_int64(x->after, 4, x->context + 1);
+	excerpt_take(x, x->after);
+}
+
+/* Close a window: its entries in order, once each, while *left lasts.
+ * NULL when none is left. */
+static json_t *
+excerpt_window(struct tl_excerpt *x, int64_t from, int64_t to, int *left, bool *truncated)
+{
+	json_t *w = json_object(), *entries = json_array();
+
+	qsort(x->e, x->n, sizeof *x->e, tl_entry_cmp);
+	for (size_t i = 0; i < x->n; i++) {
+		if (i > 0 && x->e[i].id == x->e[i - 1].id)
+			json_decref(x->e[i].json);
+		else if (*left > 0) {
+			json_array_append_new(entries, x->e[i].json);
+			--*left;
+		} else {
+			*truncated = true;
+			json_decref(x->e[i].json);
+		}
+	}
+	x->n = 0;
+	if (!json_array_size(entries)) {
+		json_decref(entries);
+		json_decref(w);
+		return NULL;
+	}
+	json_object_set_new(w, "from", jsonout_time(from, 1));
+	json_object_set_new(w, "to", jsonout_time(to, 1));
+	json_object_set_new(w, "entries", entries);
+	return w;
+}
+
+/* The timeline around the key events: each key event brings the entries
+ * within ±window minutes of it, at most `context` either side (like grep
+ * -C); overlapping windows merge; at most `max` entries in all. */
 static int
 build_timeline(wb_case *c, const struct report_opts *o, json_t *m, struct wb_err *err)
 {
 	static const char key_sql[] =
-		"SELECT ts FROM timeline WHERE " KEY_EVENT " ORDER BY ts, id LIMIT " STRINGIFY(KEY_EVENTS_MAX);
-	static const char rows_sql[] =
-		"SELECT id, ts, evidence_id, level, kind, summary, local, " KEY_EVENT
-		" FROM timeline WHERE ts BETWEEN ?1 AND ?2 ORDER BY ts, id LIMIT ?3";
+		"SELECT ts, id FROM timeline WHERE " KEY_EVENT " ORDER BY ts, id LIMIT " STRINGIFY(KEY_EVENTS_MAX);
+#define TL_COLUMNS "SELECT id, ts, evidence_id, level, kind, summary, local, " KEY_EVENT " FROM timeline"
+	static const char before_sql[] =
+		TL_COLUMNS " WHERE ts >= ?1 AND (ts < ?2 OR (ts = ?2 AND id < ?3)) ORDER BY ts DESC, id DESC LIMIT ?4";
+	static const char after_sql[] =
+		TL_COLUMNS " WHERE ts <= ?1 AND (ts > ?2 OR (ts = ?2 AND id >= ?3)) ORDER BY ts, id LIMIT ?4";
+#undef TL_COLUMNS
 	int window = o && o->window_minutes > 0 ? o->window_minutes : REPORT_WINDOW_MINUTES;
-	int max = o && o->timeline_max > 0 ? o->timeline_max : REPORT_TIMELINE_MAX;
-	int64_t span = (int64_t)window * 60 * WB_US_PER_SEC;
+	int left = o && o->timeline_max > 0 ? o->timeline_max : REPORT_TIMELINE_MAX;
+	struct tl_excerpt x = {
+		.span = (int64_t)window * 60 * WB_US_PER_SEC,
+		.context = o && o->context > 0 ? o->context : REPORT_CONTEXT,
+	};
 	sqlite3 *db = case_db(c);
 	json_t *tl = json_object(), *windows = json_array();
-	sqlite3_stmt *keys, *rows;
+	sqlite3_stmt *keys = NULL;
 	int64_t from = 0, to = 0;
 	bool open = false, truncated = false;
-	int n = 0, rc;
+	int rc = -1;
 
 	json_object_set_new(tl, "window_minutes", json_integer(window));
-	json_object_set_new(tl, "max_entries", json_integer(max));
+	json_object_set_new(tl, "context_entries", json_integer(x.context));
+	json_object_set_new(tl, "max_entries", json_integer(left));
 	json_object_set_new(m, "timeline", tl);
-	if (prepare(db, key_sql, &keys, err) < 0)
-		return -1;
-	if (prepare(db, rows_sql, &rows, err) < 0) {
-		sqlite3_finalize(keys);
-		return -1;
-	}
-	/* One pass over the key events; a window is emitted when the next key
-	 * event no longer overlaps it (and once more at the end). */
+	if (prepare(db, key_sql, &keys, err) < 0 || prepare(db, before_sql, &x.before, err) < 0 ||
+	    prepare(db, after_sql, &x.after, err) < 0)
+		goto out;
+	/* One pass over the key events; a window is closed when the next key
+	 * event no longer overlaps it (and at the end). */
 	for (;;) {
 		bool more = (rc = sqlite3_step(keys)) == SQLITE_ROW;
 		int64_t ts = more ? sqlite3_column_int64(keys, 0) : 0;
 
-		if (open && more && ts - span <= to) {
-			to = ts + span;
-			continue;
-		}
-		if (open && !truncated) {
-			json_t *w = json_object(), *entries = json_array();
+		if (open && (!more || ts - x.span > to)) {
+			json_t *w = excerpt_window(&x, from, to, &left, &truncated);
 
-			sqlite3_bind_int64(rows, 1, from);
-			sqlite3_bind_int64(rows, 2, to);
-			sqlite3_bind_int64(rows, 3, max - n + 1);
-			while (sqlite3_step(rows) == SQLITE_ROW) {
-				json_t *e;
-
-				if (n == max) {
-					truncated = true;
-					break;
-				}
-				e = json_object();
-				json_object_set_new(e, "id", jsonout_column(rows, 0));
-				json_object_set_new(e, "ts", jsonout_time(sqlite3_column_int64(rows, 1), 1));
-				json_object_set_new(e, "evidence_id", jsonout_column(rows, 2));
-				json_object_set_new(e, "level", jsonout_column(rows, 3));
-				json_object_set_new(e, "kind", jsonout_column(rows, 4));
-				json_object_set_new(e, "summary", jsonout_column(rows, 5));
-				json_object_set_new(e, "local", json_boolean(sqlite3_column_int(rows, 6)));
-				json_object_set_new(e, "key", json_boolean(sqlite3_column_int(rows, 7)));
-				json_array_append_new(entries, e);
-				n++;
-			}
-			sqlite3_reset(rows);
-			json_object_set_new(w, "from", jsonout_time(from, 1));
-			json_object_set_new(w, "to", jsonout_time(to, 1));
-			json_object_set_new(w, "entries", entries);
-			json_array_append_new(windows, w);
+			if (w)
+				json_array_append_new(windows, w);
+			open = false;
 		}
 		if (!more || truncated)
 			break;
+		if (!open)
+			from = ts - x.span;
 		open = true;
-		from = ts - span;
-		to = ts + span;
+		to = ts + x.span;
+		excerpt_key(&x, ts, sqlite3_column_int64(keys, 1));
 	}
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : wb_errf(err, _("cannot read the case: %s"), sqlite3_errmsg(db));
+out:
 	sqlite3_finalize(keys);
-	sqlite3_finalize(rows);
+	sqlite3_finalize(x.before);
+	sqlite3_finalize(x.after);
+	free(x.e);
 	json_object_set_new(tl, "truncated", json_boolean(truncated));
 	json_object_set_new(tl, "windows", windows);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return wb_errf(err, _("cannot read the case: %s"), sqlite3_errmsg(db));
-	return 0;
+	return rc;
 }
 
 /* The sections of a report, in order: each adds its member to the model. */
@@ -1316,8 +1392,9 @@ render_timeline(struct writer *w, json_t *m)
 		return;
 	}
 	para_own(w, xasprintf(_("Entries within %lld minutes of a key event (critical or error entry, bugcheck, "
-				"crash, shutdown; marked).  Times are UTC; ~ marks a time read from a local "
-				"clock with an assumed time zone."), int_of(tl, "window_minutes")));
+				"crash, shutdown; marked), at most %lld either side.  Times are UTC; ~ marks a "
+				"time read from a local clock with an assumed time zone."),
+			      int_of(tl, "window_minutes"), int_of(tl, "context_entries")));
 	json_array_foreach(json_object_get(tl, "windows"), i, win) {
 		para_own(w, xasprintf(_("From %s to %s:"), or_dash(text_of(win, "from")), or_dash(text_of(win, "to"))));
 		json_array_foreach(json_object_get(win, "entries"), k, e) {

@@ -35,12 +35,14 @@ enum report_format { REPORT_MD, REPORT_HTML, REPORT_TXT, REPORT_JSON };
 
 #define REPORT_VERSION 1		/* "version" of the JSON document */
 #define REPORT_WINDOW_MINUTES 10	/* timeline excerpt: minutes each side of a key event */
+#define REPORT_CONTEXT 10		/* timeline excerpt: entries each side of a key event */
 #define REPORT_TIMELINE_MAX 200		/* timeline excerpt: entries at most */
 #define REPORT_TXT_WIDTH 80		/* plain text: columns */
 
 struct report_opts {
 	bool now;		/* state when the report was generated */
 	int window_minutes;	/* 0: REPORT_WINDOW_MINUTES */
+	int context;		/* 0: REPORT_CONTEXT */
 	int timeline_max;	/* 0: REPORT_TIMELINE_MAX */
 	/* Called on the model before it is rendered, to add what the case
 	 * database does not hold (docs/REPORT.md says which fields).  May be

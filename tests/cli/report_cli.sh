@@ -75,10 +75,21 @@ WB_KB="$TEST_TMP/nokb.sqlite" "$WB" report rep >"$TEST_TMP/nokb.md" 2>"$TEST_TMP
 is "$?" 0 "without a knowledge base the report is still written"
 like "$(cat "$TEST_TMP/err")" 'article texts left out' "and says what is missing"
 
+# Around a key event: at most 10 entries either side.
+rep_sql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
+	INSERT INTO timeline (evidence_id, ts, level, kind, summary)
+	SELECT 1, 1714529700000000 - i * 1000000, 'info', 'event', 'before ' || i FROM n"
+run_wb 0 report rep --format json
+if command -v jq >/dev/null 2>&1; then
+	is "$(printf '%s' "$OUT" | jq -r '[.timeline.windows[0].entries[] | .summary | select(startswith("before"))]
+		| [length, .[0], .[-1]] | map(tostring) | join(" ")')" "10 before 10 before 1" \
+		"the 10 entries just before a key event, no more"
+fi
+
 # The timeline excerpt is capped; the report says so.
 rep_sql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
 	INSERT INTO timeline (evidence_id, ts, level, kind, summary)
-	SELECT 1, 1714529700000000 + i * 1000000, 'info', 'event', 'filler ' || i FROM n"
+	SELECT 1, 1714529700000000 + i * 1000000, 'error', 'event', 'error ' || i FROM n"
 run_wb 0 report rep --format json
 if command -v jq >/dev/null 2>&1; then
 	is "$(printf '%s' "$OUT" | jq '[.timeline.windows[].entries | length] | add')" 200 "at most 200 timeline entries"
