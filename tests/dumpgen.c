@@ -74,6 +74,7 @@ struct mapping {
 
 struct gen {
 	const struct dumpgen_opts *o;
+	unsigned ptr;		/* pointer size: 8, or 4 for x86 */
 	uint64_t ram_pages;
 	struct page **pages;
 	size_t npages;
@@ -197,20 +198,48 @@ next_table(struct gen *g, uint64_t table_pfn, unsigned idx)
 	return (v >> 12) & 0xFFFFFFFFFULL;
 }
 
-static void
-map_page(struct gen *g, uint64_t va, uint64_t pfn, bool transition)
+uint64_t
+dumpgen_va(const struct dumpgen_opts *o, uint64_t va)
+{
+	if (!o->x86)
+		return va;
+	/* kernel images and data at 0x80000000, stacks at 0xA0000000 */
+	return ((va >> 44) == 0xFFFFF ? UINT64_C(0x80000000) : UINT64_C(0xA0000000)) | (va & 0x0FFFFFFF);
+}
+
+/* The page directory holding va's PDE: 4-level x64, or PAE (PDPT of four
+ * 8-byte entries, then 512-entry directories and tables). */
+static uint64_t
+directory_for(struct gen *g, uint64_t va)
 {
 	uint64_t t = g->dtb_pfn;
 
+	if (g->o->x86)
+		return next_table(g, t, (unsigned)(va >> 30) & 3);
 	t = next_table(g, t, (unsigned)(va >> 39) & 0x1FF);
-	t = next_table(g, t, (unsigned)(va >> 30) & 0x1FF);
-	t = next_table(g, t, (unsigned)(va >> 21) & 0x1FF);
-	/* a transition PTE: not present, bit 11 set, frame still valid */
-	put64(table_entry(g, t, (unsigned)(va >> 12) & 0x1FF), pfn << 12 | (transition ? 0x800 : 0x3));
+	return next_table(g, t, (unsigned)(va >> 30) & 0x1FF);
+}
+
+static void
+add_mapping(struct gen *g, uint64_t va, uint64_t pfn)
+{
 	g->maps = realloc(g->maps, (g->nmaps + 1) * sizeof *g->maps);
 	if (!g->maps)
 		abort();
 	g->maps[g->nmaps++] = (struct mapping){.va = va & ~(uint64_t)(PG - 1), .pfn = pfn};
+}
+
+/* va is the x64 address; x86 builds map dumpgen_va(va). */
+static void
+map_page(struct gen *g, uint64_t va, uint64_t pfn, bool transition)
+{
+	uint64_t t;
+
+	va = dumpgen_va(g->o, va);
+	t = next_table(g, directory_for(g, va), (unsigned)(va >> 21) & 0x1FF);
+	/* a transition PTE: not present, bit 11 set, frame still valid */
+	put64(table_entry(g, t, (unsigned)(va >> 12) & 0x1FF), pfn << 12 | (transition ? 0x800 : 0x3));
+	add_mapping(g, va, pfn);
 	page_get(g, pfn);
 }
 
@@ -218,22 +247,16 @@ map_page(struct gen *g, uint64_t va, uint64_t pfn, bool transition)
 static void
 map_large(struct gen *g, uint64_t va, uint64_t pfn)
 {
-	uint64_t t = g->dtb_pfn;
-
-	t = next_table(g, t, (unsigned)(va >> 39) & 0x1FF);
-	t = next_table(g, t, (unsigned)(va >> 30) & 0x1FF);
-	put64(table_entry(g, t, (unsigned)(va >> 21) & 0x1FF), pfn << 12 | 0x83);
-	for (uint64_t i = 0; i < 512; i++) {
-		g->maps = realloc(g->maps, (g->nmaps + 1) * sizeof *g->maps);
-		if (!g->maps)
-			abort();
-		g->maps[g->nmaps++] = (struct mapping){.va = va + i * PG, .pfn = pfn + i};
-	}
+	va = dumpgen_va(g->o, va);
+	put64(table_entry(g, directory_for(g, va), (unsigned)(va >> 21) & 0x1FF), pfn << 12 | 0x83);
+	for (uint64_t i = 0; i < 512; i++)
+		add_mapping(g, va + i * PG, pfn + i);
 }
 
 static unsigned char *
 vptr(struct gen *g, uint64_t va)
 {
+	va = dumpgen_va(g->o, va);
 	for (size_t i = 0; i < g->nmaps; i++)
 		if (g->maps[i].va == (va & ~(uint64_t)(PG - 1)))
 			return page_get(g, g->maps[i].pfn)->data + (va & (PG - 1));
@@ -257,13 +280,22 @@ vwrite(struct gen *g, uint64_t va, const void *buf, size_t n)
 	}
 }
 
+/* A pointer as the target stores it: 8 bytes, or 4 bytes of the x86 address. */
 static void
-vw64(struct gen *g, uint64_t va, uint64_t v)
+vwptr(struct gen *g, uint64_t va, uint64_t v)
 {
 	unsigned char b[8];
 
-	put64(b, v);
-	vwrite(g, va, b, 8);
+	put64(b, dumpgen_va(g->o, v));
+	vwrite(g, va, b, g->ptr);
+}
+
+/* KDDEBUGGER_DATA64 keeps 64-bit fields on x86 too, sign-extended. */
+static uint64_t
+kdbg_ptr(struct gen *g, uint64_t v)
+{
+	v = dumpgen_va(g->o, v);
+	return g->o->x86 && (v & 0x80000000) ? v | UINT64_C(0xFFFFFFFF00000000) : v;
 }
 
 static void
@@ -285,9 +317,6 @@ vread(struct gen *g, uint64_t va, void *buf, size_t n)
 
 /* ---- the machine ---- */
 
-/* A PE image: headers, export directory (with one forwarder, which the
- * parser must skip), and two pages of code with the calls that precede the
- * stack's return addresses. */
 static int
 cmp_export_name(const void *a, const void *b)
 {
@@ -312,15 +341,20 @@ build_image(struct gen *g, unsigned m)
 	h[1] = 'Z';
 	put32(h + 0x3C, 0x80);
 	memcpy(h + 0x80, "PE\0\0", 4);
-	put16(h + 0x84, 0x8664);
+	put16(h + 0x84, g->o->x86 ? 0x14C : 0x8664);
 	put32(h + 0x88, dumpgen_module_stamps[m]);
-	put16(h + 0x94, 0xF0);			/* SizeOfOptionalHeader */
-	put16(h + 0x98, 0x20B);			/* PE32+ */
+	put16(h + 0x94, g->o->x86 ? 0xE0 : 0xF0);	/* SizeOfOptionalHeader */
+	put16(h + 0x98, g->o->x86 ? 0x10B : 0x20B);	/* PE32 / PE32+ */
 	put32(h + 0x98 + 0x38, dumpgen_module_sizes[m]);
 	put32(h + 0x98 + 0x40, 0xC0FFEE00u + m);	/* CheckSum */
-	put32(h + 0x98 + 0x6C, 16);
-	put32(h + 0x98 + 0x70, 0x1000);		/* export directory */
-	put32(h + 0x98 + 0x74, 0x400);
+	{
+		/* the data directories: at 0x60 in PE32, 0x70 in PE32+ */
+		unsigned char *dd = h + 0x98 + (g->o->x86 ? 0x60 : 0x70);
+
+		put32(dd - 4, 16);
+		put32(dd, 0x1000);			/* export directory */
+		put32(dd + 4, 0x400);
+	}
 
 	while (n < MAX_GEN_EXPORTS && exports[m][n].name) {
 		list[n] = exports[m][n];
@@ -360,20 +394,23 @@ write_code(struct gen *g)
 	memset(vptr(g, DUMPGEN_FAULTY_BASE + 0x3000), 0x90, 0x10);
 }
 
+/* Stack slots are pointer-sized: the same values at slot n, not byte n. */
 static void
 build_stack(struct gen *g)
 {
+	const uint64_t sp = DUMPGEN_RSP, page2 = DUMPGEN_STACK_BASE + PG, p = g->ptr;
+
 	map_page(g, DUMPGEN_STACK_BASE, alloc_pfn(g), false);
-	map_page(g, DUMPGEN_STACK_BASE + PG, alloc_pfn(g), true);
-	vw64(g, DUMPGEN_RSP + 0x00, 0x0000000000000002);
-	vw64(g, DUMPGEN_RSP + 0x08, DUMPGEN_FAULTY_BASE + 0x2105);
-	vw64(g, DUMPGEN_RSP + 0x10, DUMPGEN_FAULTY_BASE + 0x3010);
-	vw64(g, DUMPGEN_RSP + 0x18, 0x1234);
-	vw64(g, DUMPGEN_RSP + 0x28, DUMPGEN_STORPORT_BASE + 0x1234);
+	map_page(g, page2, alloc_pfn(g), true);
+	vwptr(g, sp + 0 * p, 2);
+	vwptr(g, sp + 1 * p, DUMPGEN_FAULTY_BASE + 0x2105);
+	vwptr(g, sp + 2 * p, DUMPGEN_FAULTY_BASE + 0x3010);
+	vwptr(g, sp + 3 * p, 0x1234);
+	vwptr(g, sp + 5 * p, DUMPGEN_STORPORT_BASE + 0x1234);
 	/* below RSP: not part of the scan from RSP */
-	vw64(g, DUMPGEN_RSP - 0x10, DUMPGEN_HAL_BASE + 0x2105);
-	vw64(g, DUMPGEN_STACK_BASE + PG + 0x10, DUMPGEN_NT_BASE + 0x3006);
-	vw64(g, DUMPGEN_STACK_BASE + PG + 0x100, DUMPGEN_NT_BASE + 0x2105);
+	vwptr(g, sp - 2 * p, DUMPGEN_HAL_BASE + 0x2105);
+	vwptr(g, page2 + 2 * p, DUMPGEN_NT_BASE + 0x3006);
+	vwptr(g, page2 + 32 * p, DUMPGEN_NT_BASE + 0x2105);
 	if (g->o->bugcheck_7e) {
 		/* the exception's CONTEXT and EXCEPTION_RECORD below RSP */
 		unsigned char ctx[0x4D0] = {0}, rec[0x98] = {0};
@@ -388,11 +425,27 @@ build_stack(struct gen *g)
 	}
 }
 
-/* PsLoadedModuleList and (Win10-layout) KLDR_DATA_TABLE_ENTRY records. */
+/* UNICODE_STRING: {u16 Length, u16 MaximumLength, pointer Buffer} with the
+ * buffer at +8 on x64, +4 on x86. */
+static void
+put_unicode_string(struct gen *g, uint64_t at, size_t len, uint64_t buf)
+{
+	unsigned char b[4];
+
+	put16(b, (uint16_t)len);
+	put16(b + 2, (uint16_t)(len + 2));
+	vwrite(g, at, b, 4);
+	vwptr(g, at + g->ptr, buf);
+}
+
+/* PsLoadedModuleList and KLDR_DATA_TABLE_ENTRY records (x64: DllBase 0x30,
+ * SizeOfImage 0x40, FullDllName 0x48, BaseDllName 0x58; x86: 0x18, 0x20,
+ * 0x24, 0x2C). */
 static void
 build_module_list(struct gen *g)
 {
 	const uint64_t head = DUMPGEN_LDR_HEAD, names = DUMPGEN_LDR_HEAD + PG;
+	const bool x86 = g->o->x86;
 	uint64_t name_at = names;
 
 	map_page(g, head, alloc_pfn(g), false);
@@ -401,30 +454,29 @@ build_module_list(struct gen *g)
 		const uint64_t e = head + 0x100 * (i + 1);
 		const uint64_t next = i + 1 < DUMPGEN_MODULES ? e + 0x100 : head;
 		const uint64_t prev = i ? e - 0x100 : head;
-		unsigned char buf[512];
+		unsigned char buf[512], size[4];
 		size_t flen = put_utf16(buf, module_paths[i]);
 		size_t blen = 2 * strlen(dumpgen_module_names[i]);
 
-		vw64(g, e, next);
-		vw64(g, e + 8, prev);
-		vw64(g, e + 0x30, dumpgen_module_bases[i]);
-		vw64(g, e + 0x38, dumpgen_module_bases[i] + 0x1000);
-		vw64(g, e + 0x40, dumpgen_module_sizes[i]);
+		vwptr(g, e, next);
+		vwptr(g, e + g->ptr, prev);
+		vwptr(g, e + (x86 ? 0x18 : 0x30), dumpgen_module_bases[i]);
+		vwptr(g, e + (x86 ? 0x1C : 0x38), dumpgen_module_bases[i] + 0x1000);
+		put32(size, dumpgen_module_sizes[i]);
+		vwrite(g, e + (x86 ? 0x20 : 0x40), size, 4);
 		/* FullDllName and BaseDllName: the base name is the path's tail */
 		vwrite(g, name_at, buf, flen);
-		vw64(g, e + 0x48, (uint64_t)flen | (uint64_t)(flen + 2) << 16);
-		vw64(g, e + 0x50, name_at);
-		vw64(g, e + 0x58, (uint64_t)blen | (uint64_t)(blen + 2) << 16);
-		vw64(g, e + 0x60, name_at + flen - blen);
+		put_unicode_string(g, e + (x86 ? 0x24 : 0x48), flen, name_at);
+		put_unicode_string(g, e + (x86 ? 0x2C : 0x58), blen, name_at + flen - blen);
 		name_at += (flen + 2 + 7) & ~(size_t)7;
 	}
-	vw64(g, head, head + 0x100);
-	vw64(g, head + 8, head + 0x100 * DUMPGEN_MODULES);
+	vwptr(g, head, head + 0x100);
+	vwptr(g, head + g->ptr, head + 0x100 * DUMPGEN_MODULES);
 	/* NtBuildNumber: the build, 0xF in the top nibble for a free build */
 	{
 		unsigned char nb[4];
 
-		put32(nb, 0xF0000000u | DUMPGEN_BUILD);
+		put32(nb, 0xF0000000u | (x86 ? DUMPGEN_BUILD_X86 : DUMPGEN_BUILD));
 		vwrite(g, head + 0x800, nb, sizeof nb);
 	}
 }
@@ -446,41 +498,46 @@ build_idt(struct gen *g)
 	vwrite(g, DUMPGEN_IDT, e, sizeof e);
 }
 
+/* KDDEBUGGER_DATA64 (64-bit fields on x86 too) with NtBuildLab and
+ * MmUnloadedDrivers: 50 UNLOADED_DRIVERS {UNICODE_STRING Name; Start; End;
+ * CurrentTime} of 0x28 bytes (x86: 0x18), two used. */
 static void
 build_kdbg(struct gen *g)
 {
 	unsigned char k[0x380] = {0};
+	const unsigned esize = g->o->x86 ? 0x18 : 0x28;
 
 	map_large(g, DUMPGEN_KDBG & ~UINT64_C(0x1FFFFF), g->large_pfn);
 	put32(k + 0x10, 0x4742444B);	/* "KDBG" */
 	put32(k + 0x14, sizeof k);
-	put64(k + 0x18, DUMPGEN_NT_BASE);
-	put64(k + 0x48, DUMPGEN_LDR_HEAD);
-	put64(k + 0x208, DUMPGEN_KDBG + 0x800);
-	put64(k + 0x220, DUMPGEN_KDBG + 0x900);	/* &MmUnloadedDrivers */
-	put64(k + 0x228, DUMPGEN_KDBG + 0x908);	/* &MmLastUnloadedDriver */
+	put64(k + 0x18, kdbg_ptr(g, DUMPGEN_NT_BASE));
+	put64(k + 0x48, kdbg_ptr(g, DUMPGEN_LDR_HEAD));
+	put64(k + 0x208, kdbg_ptr(g, DUMPGEN_KDBG + 0x800));
+	put64(k + 0x220, kdbg_ptr(g, DUMPGEN_KDBG + 0x900));	/* &MmUnloadedDrivers */
+	put64(k + 0x228, kdbg_ptr(g, DUMPGEN_KDBG + 0x908));	/* &MmLastUnloadedDriver */
 	vwrite(g, DUMPGEN_KDBG, k, sizeof k);
 	vwrite(g, DUMPGEN_KDBG + 0x800, DUMPGEN_BUILD_LAB, sizeof DUMPGEN_BUILD_LAB);
-	/* MmUnloadedDrivers -> 50 UNLOADED_DRIVERS of 0x28 bytes, two used */
-	vw64(g, DUMPGEN_KDBG + 0x900, DUMPGEN_KDBG + 0xA00);
-	vw64(g, DUMPGEN_KDBG + 0x908, DUMPGEN_UNLOADED);
+	vwptr(g, DUMPGEN_KDBG + 0x900, DUMPGEN_KDBG + 0xA00);
+	vwptr(g, DUMPGEN_KDBG + 0x908, DUMPGEN_UNLOADED);
 	for (unsigned i = 0; i < DUMPGEN_UNLOADED; i++) {
-		const uint64_t e = DUMPGEN_KDBG + 0xA00 + 0x28 * i, name = DUMPGEN_KDBG + 0x1400 + 0x100 * i;
-		unsigned char buf[128];
+		const uint64_t e = DUMPGEN_KDBG + 0xA00 + esize * i, name = DUMPGEN_KDBG + 0x1400 + 0x100 * i;
+		const uint64_t start = dumpgen_unloaded[i].start, end = start + dumpgen_unloaded[i].size;
+		unsigned char buf[128], t[8];
 		size_t len = put_utf16(buf, dumpgen_unloaded[i].name);
 
 		vwrite(g, name, buf, len);
-		vw64(g, e, (uint64_t)len | (uint64_t)len << 16);
-		vw64(g, e + 8, name);
-		vw64(g, e + 0x10, dumpgen_unloaded[i].start);
-		vw64(g, e + 0x18, dumpgen_unloaded[i].start + dumpgen_unloaded[i].size);
-		vw64(g, e + 0x20, filetime(DUMPGEN_TIME_US - 60 * INT64_C(1000000)));
+		put_unicode_string(g, e, len, name);
+		vwptr(g, e + 2 * g->ptr, start);
+		vwptr(g, e + 3 * g->ptr, end);
+		put64(t, filetime(DUMPGEN_TIME_US - 60 * INT64_C(1000000)));
+		vwrite(g, e + 4 * g->ptr, t, 8);
 	}
 }
 
 static void
 build_machine(struct gen *g)
 {
+	g->ptr = g->o->x86 ? 4 : 8;
 	g->ram_pages = (g->o->ram_bytes ? g->o->ram_bytes : UINT64_C(16) << 20) / PG;
 	g->next_pfn = g->ram_pages - 0x400;
 	g->large_pfn = ((g->ram_pages - 0x400) & ~UINT64_C(0x1FF)) - 0x200;
@@ -491,7 +548,8 @@ build_machine(struct gen *g)
 	build_stack(g);
 	build_module_list(g);
 	build_kdbg(g);
-	build_idt(g);
+	if (!g->o->x86)
+		build_idt(g);
 }
 
 /* ---- file formats ---- */
@@ -539,6 +597,40 @@ build_header(struct gen *g, unsigned char *h, uint32_t dump_type)
 	put32(h + 0x1044, 0x110);
 }
 
+/* DUMP_HEADER32 (0x1000 bytes; after the context the fields are in another
+ * order than in the 64-bit header) of a PAE full dump. */
+static void
+build_header32(struct gen *g, unsigned char *h)
+{
+	for (unsigned i = 0; i < 0x1000; i += 4)
+		memcpy(h + i, "PAGE", 4);
+	memcpy(h + 4, "DUMP", 4);
+	put32(h + 0x08, 0xF);
+	put32(h + 0x0C, DUMPGEN_BUILD_X86);
+	put32(h + 0x10, (uint32_t)(g->dtb_pfn << 12));
+	put32(h + 0x18, (uint32_t)dumpgen_va(g->o, DUMPGEN_LDR_HEAD));
+	put32(h + 0x1C, (uint32_t)dumpgen_va(g->o, DUMPGEN_LDR_HEAD + 0x900));
+	put32(h + 0x20, 0x14C);
+	put32(h + 0x24, DUMPGEN_CPUS);
+	put32(h + 0x28, DUMPGEN_BUGCHECK);
+	put32(h + 0x2C, 0);
+	put32(h + 0x30, 2);
+	put32(h + 0x34, 0);
+	put32(h + 0x38, (uint32_t)dumpgen_va(g->o, DUMPGEN_RIP));
+	h[0x5C] = 1;					/* PaeEnabled */
+	put32(h + 0x60, (uint32_t)dumpgen_va(g->o, DUMPGEN_KDBG));
+	memset(h + 0x320, 0, 0x2CC);
+	put32(h + 0x320, 0x10007);
+	put32(h + 0x320 + 0xB8, (uint32_t)dumpgen_va(g->o, DUMPGEN_RIP));
+	put32(h + 0x320 + 0xC4, (uint32_t)dumpgen_va(g->o, DUMPGEN_RSP));
+	memset(h + 0x7D0, 0, 0x50);
+	put32(h + 0xF88, 1);
+	put32(h + 0xF94, 3);
+	put32(h + 0xF98, 0x110);
+	put64(h + 0xFB8, UINT64_C(36000000000));
+	put64(h + 0xFC0, filetime(DUMPGEN_TIME_US));
+}
+
 static int
 write_page_data(struct gen *g, const struct dumpgen_sink *s, uint64_t pfn, uint64_t off)
 {
@@ -553,6 +645,27 @@ write_full(struct gen *g, const struct dumpgen_sink *s)
 	unsigned char h[0x2000];
 	const uint64_t run1 = g->ram_pages - HOLE_END, npages = HOLE_START + run1;
 
+	if (g->o->x86) {
+		/* PHYSICAL_MEMORY_DESCRIPTOR32 at 0x64: u32 runs, u32 pages, {u32 base, u32 count} */
+		build_header32(g, h);
+		put32(h + 0x64, 2);
+		put32(h + 0x68, (uint32_t)npages);
+		put32(h + 0x6C, 0);
+		put32(h + 0x70, HOLE_START);
+		put32(h + 0x74, HOLE_END);
+		put32(h + 0x78, (uint32_t)run1);
+		put64(h + 0xFA0, 0x1000 + npages * PG);
+		if (s->set_size(s->ctx, 0x1000 + npages * PG) < 0 || s->write(s->ctx, 0, h, 0x1000) < 0)
+			return -1;
+		for (size_t i = 0; i < g->npages; i++) {
+			uint64_t pfn = g->pages[i]->pfn;
+			uint64_t idx = pfn < HOLE_START ? pfn : HOLE_START + (pfn - HOLE_END);
+
+			if (pfn_in_dump(g, pfn) && write_page_data(g, s, pfn, 0x1000 + idx * PG) < 0)
+				return -1;
+		}
+		return 0;
+	}
 	build_header(g, h, 1);
 	put32(h + 0x88, 2);
 	put32(h + 0x8C, 0);
@@ -844,7 +957,8 @@ dumpgen_write(const struct dumpgen_opts *o, const struct dumpgen_sink *sink)
 	struct gen g = {.o = o};
 	int rc;
 
-	if (o->ram_bytes && (o->ram_bytes < (UINT64_C(8) << 20) || o->ram_bytes % (UINT64_C(2) << 20))) {
+	if ((o->ram_bytes && (o->ram_bytes < (UINT64_C(8) << 20) || o->ram_bytes % (UINT64_C(2) << 20))) ||
+	    (o->x86 && (o->kind != DUMPGEN_FULL || o->bugcheck_7e || o->ram_bytes > (UINT64_C(4) << 30)))) {
 		errno = EINVAL;
 		return -1;
 	}

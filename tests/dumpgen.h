@@ -41,10 +41,19 @@ struct dumpgen_opts {
 	 * exception CONTEXT on the stack; the header's context is then the CPU
 	 * inside KeBugCheckEx (DUMPGEN_BUGCHECK_RIP/RSP). */
 	bool bugcheck_7e;
+	/* A 32-bit x86 PAE machine (Windows Server 2008, build 6002): full dumps
+	 * only.  Addresses are the x64 ones moved by dumpgen_va(). */
+	bool x86;
 };
+
+/* Where an x64 address of this header lives in the generated machine:
+ * itself, or for x86 0x80000000 + low 28 bits (kernel) / 0xA0000000 + low
+ * 28 bits (stack). */
+uint64_t dumpgen_va(const struct dumpgen_opts *o, uint64_t va);
 
 #define DUMPGEN_BUGCHECK 0xD1u
 #define DUMPGEN_BUILD 17763u
+#define DUMPGEN_BUILD_X86 6002u
 #define DUMPGEN_BUILD_LAB "17763.1.amd64fre.rs5_release.180914-1434"
 #define DUMPGEN_CPUS 4u
 #define DUMPGEN_TIME_US INT64_C(1714558830000000)	/* 2024-05-01T10:20:30Z */

@@ -63,4 +63,13 @@ like "$OUT" "[1-9][0-9]* warnings" "an ELF dump without a Windows header imports
 is "$(q "SELECT count(*) FROM facts WHERE evidence_id = 6 AND key = 'module.loaded'")" "4" \
 	"without a Windows header the kernel is found through the IDT and its exports"
 is "$(q "SELECT count(*) FROM evidence")" "6" "failed imports left nothing behind"
+
+"$gen" full-x86 "$TEST_TMP/x86.dmp" 16
+run_wb 0 import c "$TEST_TMP/x86.dmp"
+is "$(q "SELECT format || ' ' || machine || ' ' || build || ' ' || version FROM dump WHERE evidence_id = 7")" \
+	"PAGEDUMP full x86 6002 6.0.6002" "x86: a 32-bit PAE full dump"
+is "$(q "SELECT value FROM facts WHERE evidence_id = 7 AND key = 'fault.module'")" "faulty.sys" "x86: culprit"
+is "$(q "SELECT group_concat(value, ' ') FROM (SELECT value FROM facts WHERE evidence_id = 7 AND key = 'stack.frame' ORDER BY num)")" \
+	"faulty!FaultyDispatch+0x40 faulty!FaultyDispatch+0x105 storport+0x1234 nt!IofCallDriver+0x6 nt!KeBugCheckEx+0x105" \
+	"x86: frames named from PE32 export tables"
 done_testing

@@ -66,23 +66,26 @@ has_note(const struct dump_info *in, const char *part)
 }
 
 /* What every kernel-format path must recover from the generated machine. */
+static const struct dumpgen_opts x64_machine = {0};
+
 static void
-check_machine(struct dump *d, const char *what, bool symbols)
+check_machine_of(struct dump *d, const char *what, bool symbols, const struct dumpgen_opts *o)
 {
 	const struct dump_info *in = dump_get_info(d);
 	size_t loaded = 0, gone = 0;
+#define V(x) dumpgen_va(o, (x))
 
 	is_int(in->bugcheck, DUMPGEN_BUGCHECK, "%s: bugcheck code", what);
 	ok(in->has_bugcheck, "%s: bugcheck present", what);
 	is_int(in->args[1], 2, "%s: P2 (IRQL)", what);
-	ok(in->args[3] == DUMPGEN_RIP, "%s: P4 (faulting code)", what);
-	is_int(in->build, DUMPGEN_BUILD, "%s: build", what);
+	ok(in->args[3] == V(DUMPGEN_RIP), "%s: P4 (faulting code)", what);
+	is_int(in->build, o->x86 ? DUMPGEN_BUILD_X86 : DUMPGEN_BUILD, "%s: build", what);
 	is_int(in->processors, DUMPGEN_CPUS, "%s: processors", what);
-	is_int(in->machine, 0x8664, "%s: machine", what);
+	is_int(in->machine, o->x86 ? 0x14C : 0x8664, "%s: machine", what);
 	is_int(in->crash_time, DUMPGEN_TIME_US, "%s: crash time", what);
 	is_int(in->product_type, 3, "%s: product type (server)", what);
 	is_str(in->build_lab, DUMPGEN_BUILD_LAB, "%s: NtBuildLab through KDBG", what);
-	ok(in->has_context && in->pc == DUMPGEN_RIP && in->sp == DUMPGEN_RSP, "%s: context RIP/RSP", what);
+	ok(in->has_context && in->pc == V(DUMPGEN_RIP) && in->sp == V(DUMPGEN_RSP), "%s: context RIP/RSP", what);
 	for (size_t i = 0; i < in->nmodules; i++)
 		in->modules[i].unloaded ? gone++ : loaded++;
 	is_int(loaded, DUMPGEN_MODULES, "%s: loaded modules", what);
@@ -94,7 +97,7 @@ check_machine(struct dump *d, const char *what, bool symbols)
 		uint32_t stamp = m == 3 && symbols ? 0 : dumpgen_module_stamps[m];
 
 		is_str(mod->name, dumpgen_module_names[m], "%s: module %u name", what, m);
-		ok(mod->base == dumpgen_module_bases[m] && mod->size == dumpgen_module_sizes[m],
+		ok(mod->base == V(dumpgen_module_bases[m]) && mod->size == dumpgen_module_sizes[m],
 		   "%s: module %u base and size", what, m);
 		is_int(mod->timestamp, stamp, "%s: module %u timestamp", what, m);
 		ok(mod->path && strstr(mod->path, dumpgen_module_names[m]), "%s: module %u path", what, m);
@@ -103,9 +106,9 @@ check_machine(struct dump *d, const char *what, bool symbols)
 		/* minidumps cut unloaded names at 12 characters; MmUnloadedDrivers does not */
 		is_str(in->modules[4].name, "oldfilt.sys", "%s: unloaded driver name", what);
 		is_str(in->modules[5].name, symbols ? "dump_storport.sys" : "dump_storpor", "%s: second unloaded driver", what);
-		ok(in->modules[4].base == DUMPGEN_OLDFILT_BASE && in->modules[4].size == 0x8000,
+		ok(in->modules[4].base == V(DUMPGEN_OLDFILT_BASE) && in->modules[4].size == 0x8000,
 		   "%s: unloaded range", what);
-		is_int(dump_module_at(d, DUMPGEN_OLDFILT_BASE + 0x10), 4, "%s: address in an unloaded driver", what);
+		is_int(dump_module_at(d, V(DUMPGEN_OLDFILT_BASE) + 0x10), 4, "%s: address in an unloaded driver", what);
 	}
 	is_int(in->nframes, DUMPGEN_FRAMES + 1, "%s: frames (context + stack scan)", what);
 	for (size_t f = 0; f < in->nframes && f <= DUMPGEN_FRAMES; f++) {
@@ -121,6 +124,13 @@ check_machine(struct dump *d, const char *what, bool symbols)
 		is_int(got->call_verified, want->verified, "%s: frame %zu call verification", what, f);
 		is_int(got->from_context, f == 0, "%s: frame %zu source", what, f);
 	}
+#undef V
+}
+
+static void
+check_machine(struct dump *d, const char *what, bool symbols)
+{
+	check_machine_of(d, what, symbols, &x64_machine);
 }
 
 static void
@@ -190,6 +200,36 @@ test_full(void)
 	d = open_mem(&r, buf, len, &err);
 	ok(d && has_note(dump_get_info(d), "no module list"), "full: no PsLoadedModuleList noted");
 	dump_free(d);
+	free(buf);
+}
+
+/* A 32-bit x86 PAE full dump: PAGEDUMP header, PAE walk, x86 KLDR offsets,
+ * PE32 exports, 4-byte stack slots. */
+static void
+test_x86(void)
+{
+	struct dumpgen_opts o = {.kind = DUMPGEN_FULL, .ram_bytes = UINT64_C(16) << 20, .x86 = true};
+	struct dump_reader r;
+	struct wb_err err;
+	size_t len;
+	unsigned char *buf = dumpgen_mem(&o, &len), word[4];
+	struct dump *d = buf ? open_mem(&r, buf, len, &err) : NULL;
+
+	ok(d != NULL, "x86 PAE full dump opens (%s)", buf ? err.msg : "generator failed");
+	if (d) {
+		is_str(dump_get_info(d)->format_name, "PAGEDUMP full", "x86: format name");
+		is_int(dump_get_info(d)->bits, 32, "x86: 32-bit");
+		check_machine_of(d, "x86", true, &o);
+		ok(dump_read_virt(d, dumpgen_va(&o, DUMPGEN_KDBG) + 0x10, word, 4) == 0 && !memcmp(word, "KDBG", 4),
+		   "x86: read through a PAE 2 MiB page");
+	}
+	dump_free(d);
+	if (buf) {
+		buf[0x5C] = 0;	/* not PAE: the 2-level walk cannot read PAE tables */
+		d = open_mem(&r, buf, len, &err);
+		ok(d && has_note(dump_get_info(d), "no module list"), "x86: a wrong paging mode fails softly");
+		dump_free(d);
+	}
 	free(buf);
 }
 
@@ -566,6 +606,7 @@ main(void)
 	test_full();
 	test_bitmap();
 	test_rdmp();
+	test_x86();
 	test_triage();
 	test_exception_context();
 	test_damage();
