@@ -40,6 +40,8 @@ static const char *const column_names[COL_COUNT] = {
 	[COL_INTEGRITY] = "Integrity", [COL_PPID] = "Parent PID", [COL_ARCH] = "Architecture",
 };
 
+/* Cache sizes grow with the file up to these bounds (small files, as the
+ * fuzzer feeds, stay cheap; huge ones stay within flat memory). */
 #define PROC_SLOTS (1u << 14)	/* pid -> procmon_process row cache */
 #define TEXT_SLOTS (1u << 18)	/* path/detail -> procmon_text row cache ... */
 #define TEXT_ARENA (16u << 20)	/* ... holding at most this much text ... */
@@ -85,10 +87,10 @@ struct pm {
 	bool have_prev, twelve_hour_seen, any_ts;
 	int tz_minutes;
 	struct proc_slot *procs;
-	size_t nprocs;
+	size_t nprocs, proc_slots;
 	struct text_slot *texts;
 	char *arena;
-	size_t ntexts, arena_used;
+	size_t ntexts, text_slots, arena_used, arena_size;
 	uint64_t rows;
 	bool checked_magic, read_failed;
 	char *columns_json;	/* the header, for procmon_capture */
@@ -285,24 +287,25 @@ process_row(struct pm *pm, const struct procmon_csv_field *f, int64_t pid, struc
 		COL_VERSION, COL_INTEGRITY, COL_VIRTUALIZED, COL_ARCH,
 	};
 	uint64_t h = hash_fields(pm, f);
-	size_t i = (size_t)((uint64_t)pid * UINT64_C(0x9E3779B97F4A7C15) >> 50) & (PROC_SLOTS - 1);
+	size_t mask = pm->proc_slots - 1;
+	size_t i = (size_t)((uint64_t)pid * UINT64_C(0x9E3779B97F4A7C15) >> 40) & mask;
 	sqlite3_stmt *st;
 	int64_t v;
 	bool has;
 
-	for (; pm->procs[i].pid >= 0; i = (i + 1) & (PROC_SLOTS - 1))
+	for (; pm->procs[i].pid >= 0; i = (i + 1) & mask)
 		if (pm->procs[i].pid == pid) {
 			if (pm->procs[i].hash == h)
 				return pm->procs[i].id;
 			break;
 		}
-	if (pm->procs[i].pid < 0 && pm->nprocs >= PROC_SLOTS / 2) {
+	if (pm->procs[i].pid < 0 && pm->nprocs >= pm->proc_slots / 2) {
 		/* Keep memory flat: forget the cache; a process seen again gets a
 		 * second identical row, which is harmless. */
-		for (size_t k = 0; k < PROC_SLOTS; k++)
+		for (size_t k = 0; k < pm->proc_slots; k++)
 			pm->procs[k].pid = -1;
 		pm->nprocs = 0;
-		i = (size_t)((uint64_t)pid * UINT64_C(0x9E3779B97F4A7C15) >> 50) & (PROC_SLOTS - 1);
+		i = (size_t)((uint64_t)pid * UINT64_C(0x9E3779B97F4A7C15) >> 40) & mask;
 	}
 	if (!(st = ingest_prepare(pm->ing, sql, err)))
 		return -1;
@@ -349,7 +352,7 @@ hash_text(const char *s, size_t len)
 static void
 texts_clear(struct pm *pm)
 {
-	memset(pm->texts, 0, TEXT_SLOTS * sizeof *pm->texts);
+	memset(pm->texts, 0, pm->text_slots * sizeof *pm->texts);
 	pm->ntexts = pm->arena_used = 0;
 }
 
@@ -371,17 +374,18 @@ bind_text(struct pm *pm, sqlite3_stmt *st, int idx, const struct procmon_csv_fie
 	len = f[pm->col[c]].len;
 	if (len <= TEXT_CACHED_MAX) {
 		size_t i;
-
 		h = hash_text(s, len);
-		for (i = (size_t)h & (TEXT_SLOTS - 1); pm->texts[i].id; i = (i + 1) & (TEXT_SLOTS - 1))
+		size_t mask = pm->text_slots - 1;
+
+		for (i = (size_t)h & mask; pm->texts[i].id; i = (i + 1) & mask)
 			if (pm->texts[i].tag == (uint32_t)(h >> 32) && pm->texts[i].len == len &&
 			    !memcmp(pm->arena + pm->texts[i].off, s, len)) {
 				sqlite3_bind_int64(st, idx, pm->texts[i].id);
 				return 0;
 			}
-		if (pm->ntexts >= TEXT_SLOTS / 2 || pm->arena_used + len > TEXT_ARENA) {
+		if (pm->ntexts >= pm->text_slots / 2 || pm->arena_used + len > pm->arena_size) {
 			texts_clear(pm);
-			i = (size_t)h & (TEXT_SLOTS - 1);
+			i = (size_t)h & mask;
 		}
 		slot = &pm->texts[i];
 	}
@@ -617,6 +621,17 @@ import_rows(struct pm *pm, struct wb_err *err)
 	}
 }
 
+/* The power of two >= want, within [lo, hi]. */
+static size_t
+pow2_for(uint64_t want, size_t lo, size_t hi)
+{
+	size_t n = lo;
+
+	while (n < hi && n < want)
+		n *= 2;
+	return n;
+}
+
 static int
 procmon_import(wb_ingest *ing, struct wb_err *err)
 {
@@ -625,10 +640,13 @@ procmon_import(wb_ingest *ing, struct wb_err *err)
 
 	pm.csv = procmon_csv_new(read_evidence, &pm, pm.path);
 	pm.vss = procmon_vss_new(ing);
-	pm.procs = xmalloc(PROC_SLOTS * sizeof *pm.procs);
-	pm.texts = xcalloc(TEXT_SLOTS, sizeof *pm.texts);
-	pm.arena = xmalloc(TEXT_ARENA);
-	for (size_t i = 0; i < PROC_SLOTS; i++)
+	pm.proc_slots = pow2_for(ingest_file_size(ing) / 1024, 256, PROC_SLOTS);
+	pm.text_slots = pow2_for(ingest_file_size(ing) / 32, 1024, TEXT_SLOTS);
+	pm.arena_size = pow2_for(ingest_file_size(ing), TEXT_CACHED_MAX, TEXT_ARENA);
+	pm.procs = xmalloc(pm.proc_slots * sizeof *pm.procs);
+	pm.texts = xcalloc(pm.text_slots, sizeof *pm.texts);
+	pm.arena = xmalloc(pm.arena_size);
+	for (size_t i = 0; i < pm.proc_slots; i++)
 		pm.procs[i].pid = -1;
 	if (ingest_date_days(ing, &pm.date_days))
 		pm.date_source = DATE_OPTION;

@@ -8,8 +8,8 @@
 
 #include "procmon_csv.h"
 
-#define PID_SLOTS (1u << 15)	/* processes tracked; more are not followed */
-#define DIR_SLOTS (1u << 15)	/* directories counted; more are not counted */
+#define PID_SLOTS (1u << 15)	/* processes tracked (3/4 of it); more are not followed */
+#define DIR_SLOTS (1u << 15)	/* directories counted (3/4 of it); more are not counted */
 #define DENIED_SLOTS 4096
 #define DENIED_FACTS 1000	/* distinct ACCESS DENIED facts kept */
 #define EVENTS_MAX 100000	/* VSS\Diag writes kept for pairing */
@@ -52,9 +52,9 @@ struct vss_event {
 struct procmon_vss {
 	wb_ingest *ing;
 	struct pid_slot *pids;
-	size_t npids;
+	size_t npids, pid_slots;	/* tables sized by the file, up to the bounds */
 	struct dir_slot *dirs;
-	size_t ndirs;
+	size_t ndirs, dir_slots;
 	uint64_t denied_seen[DENIED_SLOTS];
 	size_t denied_facts;
 	uint64_t denied_total;
@@ -70,8 +70,12 @@ procmon_vss_new(wb_ingest *ing)
 	procmon_vss *v = xcalloc(1, sizeof *v);
 
 	v->ing = ing;
-	v->pids = xcalloc(PID_SLOTS, sizeof *v->pids);
-	v->dirs = xcalloc(DIR_SLOTS, sizeof *v->dirs);
+	v->pid_slots = v->dir_slots = 256;
+	while (v->pid_slots < PID_SLOTS && v->pid_slots < ingest_file_size(ing) / 512)
+		v->pid_slots *= 2;
+	v->dir_slots = v->pid_slots;
+	v->pids = xcalloc(v->pid_slots, sizeof *v->pids);
+	v->dirs = xcalloc(v->dir_slots, sizeof *v->dirs);
 	return v;
 }
 
@@ -80,11 +84,11 @@ procmon_vss_free(procmon_vss *v)
 {
 	if (!v)
 		return;
-	for (size_t i = 0; i < PID_SLOTS; i++) {
+	for (size_t i = 0; i < v->pid_slots; i++) {
 		free(v->pids[i].process);
 		free(v->pids[i].writer_name);
 	}
-	for (size_t i = 0; i < DIR_SLOTS; i++)
+	for (size_t i = 0; i < v->dir_slots; i++)
 		free(v->dirs[i].path);
 	for (size_t i = 0; i < v->nev; i++) {
 		free(v->ev[i].writer);
@@ -161,9 +165,9 @@ starts_with(const char *s, const char *prefix)
 static struct pid_slot *
 pid_get(procmon_vss *v, int64_t pid, const char *process, bool create)
 {
-	size_t i = (size_t)hash_int(HASH_SEED, pid) & (PID_SLOTS - 1);
+	size_t mask = v->pid_slots - 1, i = (size_t)hash_int(HASH_SEED, pid) & mask;
 
-	for (;; i = (i + 1) & (PID_SLOTS - 1)) {
+	for (;; i = (i + 1) & mask) {
 		struct pid_slot *s = &v->pids[i];
 
 		if (s->used && s->pid == pid)
@@ -173,10 +177,10 @@ pid_get(procmon_vss *v, int64_t pid, const char *process, bool create)
 	}
 	if (!create)
 		return NULL;
-	if (v->npids >= PID_SLOTS * 3 / 4) {
+	if (v->npids >= v->pid_slots * 3 / 4) {
 		if (!v->warned_pids)
-			ingest_warn(v->ing, -1, -1, _("more than %u processes: the last operations of later ones are not followed"),
-				    PID_SLOTS * 3 / 4);
+			ingest_warn(v->ing, -1, -1, _("more than %zu processes: the last operations of later ones are not followed"),
+				    v->pid_slots * 3 / 4);
 		v->warned_pids = true;
 		return NULL;
 	}
@@ -189,9 +193,10 @@ pid_get(procmon_vss *v, int64_t pid, const char *process, bool create)
 static struct dir_slot *
 dir_get(procmon_vss *v, int64_t pid, const char *path, size_t len, bool create)
 {
-	size_t i = (size_t)hash_int(hash_bytes(HASH_SEED, path, len), pid) & (DIR_SLOTS - 1);
+	size_t mask = v->dir_slots - 1;
+	size_t i = (size_t)hash_int(hash_bytes(HASH_SEED, path, len), pid) & mask;
 
-	for (;; i = (i + 1) & (DIR_SLOTS - 1)) {
+	for (;; i = (i + 1) & mask) {
 		struct dir_slot *d = &v->dirs[i];
 
 		if (!d->path)
@@ -201,10 +206,10 @@ dir_get(procmon_vss *v, int64_t pid, const char *path, size_t len, bool create)
 	}
 	if (!create)
 		return NULL;
-	if (v->ndirs >= DIR_SLOTS * 3 / 4) {
+	if (v->ndirs >= v->dir_slots * 3 / 4) {
 		if (!v->warned_dirs)
-			ingest_warn(v->ing, -1, -1, _("more than %u enumerated directories: later ones are not counted"),
-				    DIR_SLOTS * 3 / 4);
+			ingest_warn(v->ing, -1, -1, _("more than %zu enumerated directories: later ones are not counted"),
+				    v->dir_slots * 3 / 4);
 		v->warned_dirs = true;
 		return NULL;
 	}
@@ -606,7 +611,7 @@ emit_fanout(procmon_vss *v, struct wb_err *err)
 	size_t n = 0, writer_dirs = 0;
 	int rc = 0;
 
-	for (size_t i = 0; i < DIR_SLOTS; i++)
+	for (size_t i = 0; i < v->dir_slots; i++)
 		if (v->dirs[i].path) {
 			dir_pass_end(&v->dirs[i]);
 			list[n++] = &v->dirs[i];
