@@ -56,20 +56,148 @@ sql_in(struct wb_buf *b, const char *column, size_t n)
 	buf_puts(b, ")");
 }
 
+/*
+ * Per-run state.  A value regex is not run row by row in SQL: the distinct
+ * values of its keys are read once per run from the (key, value) index and
+ * matched in C, and the query then asks for `value IN (the values that
+ * matched)`.  A log with 700,000 events has a few hundred distinct
+ * provider/id values, so a clause such as `event ~ ^VSS/8193$` costs a few
+ * hundred regex calls and an index lookup instead of a table scan.
+ */
+#define MATCH_IN_MAX 500	/* above this many matching values, regexp() in SQL */
+
+struct key_values {
+	char *key;
+	char **values;
+	size_t n;
+	int present;		/* -1 unknown, 0, 1 */
+};
+
+struct run {
+	sqlite3 *db;
+	struct key_values *keys;
+	size_t nkeys;
+};
+
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+static struct key_values *
+run_key(struct run *r, const char *key)
+{
+	for (size_t i = 0; i < r->nkeys; i++)
+		if (!strcmp(r->keys[i].key, key))
+			return &r->keys[i];
+	r->keys = xrealloc(r->keys, (r->nkeys + 1) * sizeof *r->keys);
+	r->keys[r->nkeys] = (struct key_values){.key = xstrdup(key), .present = -1, .n = SIZE_MAX};
+	return &r->keys[r->nkeys++];
+}
+
 static void
-sql_cond(struct wb_buf *b, const struct kb_cond *c, const char *alias)
+run_fini(struct run *r)
+{
+	for (size_t i = 0; i < r->nkeys; i++) {
+		for (size_t k = 0; r->keys[i].n != SIZE_MAX && k < r->keys[i].n; k++)
+			free(r->keys[i].values[k]);
+		free(r->keys[i].values);
+		free(r->keys[i].key);
+	}
+	free(r->keys);
+	memset(r, 0, sizeof *r);
+}
+
+/* Distinct values of a key, read once per run. */
+static const struct key_values *
+distinct_values(struct run *r, const char *key)
+{
+	struct key_values *kv = run_key(r, key);
+	sqlite3_stmt *st;
+
+	if (kv->n != SIZE_MAX)
+		return kv;
+	kv->n = 0;
+	if (sqlite3_prepare_v2(r->db, "SELECT DISTINCT value FROM facts WHERE key = ? AND value IS NOT NULL",
+			       -1, &st, NULL) != SQLITE_OK)
+		return kv;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if ((kv->n & (kv->n - 1)) == 0 || kv->n == 0)
+			kv->values = xrealloc(kv->values, (kv->n ? kv->n * 2 : 16) * sizeof *kv->values);
+		kv->values[kv->n++] = col_dup(st, 0);
+	}
+	sqlite3_finalize(st);
+	kv->present = kv->n > 0 || kv->present == 1;
+	return kv;
+}
+
+/* A value regex resolved to the values it matches (values NULL: too many,
+ * or not a regex; SQL tests the row). */
+struct resolved {
+	char **values;		/* borrowed from the run's distinct values */
+	size_t n;
+};
+
+/* Resolve the value regexes of a condition (res has one entry per test).
+ * Returns 0 when some test can match nothing (the condition is
+ * impossible), 1 otherwise, -1 on a bad regex. */
+static int
+resolve_cond(struct run *r, const struct kb_cond *c, struct resolved *res, struct wb_err *err)
+{
+	for (size_t i = 0; i < c->ntests; i++) {
+		const struct kb_test *t = &c->tests[i];
+		wb_regex *re;
+		size_t n = 0, total = 0;
+
+		res[i] = (struct resolved){0};
+		if (t->op != KB_OP_REGEX)
+			continue;
+		for (size_t k = 0; k < c->nkeys; k++)
+			total += distinct_values(r, c->keys[k])->n;
+		if (!(re = regex_compile(t->str, 0, err)))
+			return -1;
+		res[i].values = xcalloc(total + 1, sizeof *res[i].values);
+		for (size_t k = 0; k < c->nkeys; k++) {
+			const struct key_values *kv = distinct_values(r, c->keys[k]);
+
+			for (size_t v = 0; v < kv->n; v++)
+				if (regex_match(re, kv->values[v], strlen(kv->values[v]), NULL, NULL))
+					res[i].values[n++] = kv->values[v];
+		}
+		regex_free(re);
+		res[i].n = n;
+		if (n == 0)
+			return 0;
+		if (n > MATCH_IN_MAX) {	/* too many to list: let SQL run the regex */
+			free(res[i].values);
+			res[i].values = NULL;
+		}
+	}
+	return 1;
+}
+
+static void
+sql_cond(struct wb_buf *b, const struct kb_cond *c, const struct resolved *res, const char *alias)
 {
 	char col[32];
 
 	snprintf(col, sizeof col, "%s.key", alias);
 	sql_in(b, col, c->nkeys);
+	snprintf(col, sizeof col, "%s.value", alias);
 	for (size_t i = 0; i < c->ntests; i++) {
 		const struct kb_test *t = &c->tests[i];
 
 		buf_puts(b, " AND ");
 		if (t->op == KB_OP_IN) {
-			snprintf(col, sizeof col, "%s.value", alias);
 			sql_in(b, col, t->nset);
+			continue;
+		}
+		if (t->op == KB_OP_REGEX && res[i].values) {
+			sql_in(b, col, res[i].n);
 			continue;
 		}
 		for (size_t k = 0; k < sizeof op_sql / sizeof op_sql[0]; k++)
@@ -79,7 +207,7 @@ sql_cond(struct wb_buf *b, const struct kb_cond *c, const char *alias)
 }
 
 static int
-bind_cond(sqlite3_stmt *st, int idx, const struct kb_cond *c)
+bind_cond(sqlite3_stmt *st, int idx, const struct kb_cond *c, const struct resolved *res)
 {
 	for (size_t i = 0; i < c->nkeys; i++)
 		sqlite3_bind_text(st, idx++, c->keys[i], -1, SQLITE_STATIC);
@@ -91,7 +219,15 @@ bind_cond(sqlite3_stmt *st, int idx, const struct kb_cond *c)
 			for (size_t k = 0; k < t->nset; k++)
 				sqlite3_bind_text(st, idx++, t->set[k], -1, SQLITE_STATIC);
 			break;
-		case KB_OP_EQ: case KB_OP_NE: case KB_OP_REGEX: case KB_OP_TEXT:
+		case KB_OP_REGEX:
+			if (res[i].values) {
+				for (size_t k = 0; k < res[i].n; k++)
+					sqlite3_bind_text(st, idx++, res[i].values[k], -1, SQLITE_STATIC);
+				break;
+			}
+			sqlite3_bind_text(st, idx++, t->str, -1, SQLITE_STATIC);
+			break;
+		case KB_OP_EQ: case KB_OP_NE: case KB_OP_TEXT:
 			sqlite3_bind_text(st, idx++, t->str, -1, SQLITE_STATIC);
 			break;
 		default:
@@ -102,16 +238,17 @@ bind_cond(sqlite3_stmt *st, int idx, const struct kb_cond *c)
 	return idx;
 }
 
-/* One alternative as one query returning the six fact columns per condition.  Several
- * conditions are joined on the evidence row; each side is materialised first
- * so SQLite joins two small sets instead of scanning per row. */
+/* One alternative as one query returning the six fact columns per condition.
+ * Several conditions are joined on the evidence row; each side is
+ * materialised first so SQLite joins two small sets instead of scanning per
+ * row. */
 static void
-alt_sql(struct wb_buf *b, const struct kb_alt *a, int limit)
+alt_sql(struct wb_buf *b, const struct kb_alt *a, struct resolved *const *res, int limit)
 {
 	if (a->nconds == 1) {
 		buf_puts(b, "SELECT f0.id, f0.evidence_id, f0.ref_table, f0.ref_id, f0.key, f0.value "
 			    "FROM facts AS f0 WHERE ");
-		sql_cond(b, &a->conds[0], "f0");
+		sql_cond(b, &a->conds[0], res[0], "f0");
 		buf_printf(b, " ORDER BY f0.id LIMIT %d", limit);
 		return;
 	}
@@ -123,7 +260,7 @@ alt_sql(struct wb_buf *b, const struct kb_alt *a, int limit)
 		buf_printf(b, "%sc%zu AS MATERIALIZED (SELECT %s.id, %s.evidence_id, %s.ref_table, %s.ref_id, "
 			   "%s.key, %s.value FROM facts AS %s WHERE %s.ref_id IS NOT NULL AND %s.ref_id <> 0 AND ",
 			   i ? ", " : "", i, alias, alias, alias, alias, alias, alias, alias, alias, alias);
-		sql_cond(b, &a->conds[i], alias);
+		sql_cond(b, &a->conds[i], res[i], alias);
 		buf_puts(b, ")");
 	}
 	buf_puts(b, " SELECT ");
@@ -137,22 +274,15 @@ alt_sql(struct wb_buf *b, const struct kb_alt *a, int limit)
 	buf_printf(b, " ORDER BY c0.id LIMIT %d", limit);
 }
 
-static char *
-col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
 static int
-alt_eval(sqlite3 *db, const struct kb_alt *a, int limit, struct match_clause *mc, struct wb_err *err)
+alt_query(sqlite3 *db, const struct kb_alt *a, struct resolved *const *res, int limit,
+	  struct match_clause *mc, struct wb_err *err)
 {
 	struct wb_buf sql = {0};
 	sqlite3_stmt *st;
 	int rc;
 
-	alt_sql(&sql, a, limit);
+	alt_sql(&sql, a, res, limit);
 	if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK) {
 		wb_errf(err, _("clause %s: %s"), mc->clause->id, sqlite3_errmsg(db));
 		buf_fini(&sql);
@@ -160,7 +290,7 @@ alt_eval(sqlite3 *db, const struct kb_alt *a, int limit, struct match_clause *mc
 	}
 	buf_fini(&sql);
 	for (size_t i = 0, idx = 1; i < a->nconds; i++)
-		idx = (size_t)bind_cond(st, (int)idx, &a->conds[i]);
+		idx = (size_t)bind_cond(st, (int)idx, &a->conds[i], res[i]);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (mc->count >= MATCH_KEEP_ROWS) {
 			mc->count++;
@@ -191,54 +321,88 @@ alt_eval(sqlite3 *db, const struct kb_alt *a, int limit, struct match_clause *mc
 }
 
 static int
-key_present(sqlite3 *db, const char *key)
+alt_eval(struct run *r, const struct kb_alt *a, int limit, struct match_clause *mc, struct wb_err *err)
 {
-	sqlite3_stmt *st;
-	int found = 0;
+	struct resolved **res = xcalloc(a->nconds, sizeof *res);
+	int rc = 1;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM facts WHERE key = ? LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+	for (size_t i = 0; i < a->nconds; i++)
+		res[i] = xcalloc(a->conds[i].ntests + 1, sizeof *res[i]);
+	for (size_t i = 0; i < a->nconds && rc == 1; i++)
+		rc = resolve_cond(r, &a->conds[i], res[i], err);
+	if (rc == 1)	/* 0: some condition can match nothing, no query needed */
+		rc = alt_query(r->db, a, res, limit, mc, err);
+	for (size_t i = 0; i < a->nconds; i++) {
+		for (size_t k = 0; k < a->conds[i].ntests; k++)
+			free(res[i][k].values);
+		free(res[i]);
+	}
+	free(res);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+key_present(struct run *r, const char *key)
+{
+	struct key_values *kv = run_key(r, key);
+	sqlite3_stmt *st;
+
+	if (kv->present >= 0)
+		return kv->present;
+	kv->present = 0;
+	if (sqlite3_prepare_v2(r->db, "SELECT 1 FROM facts WHERE key = ? LIMIT 1", -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
+	kv->present = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
-	return found;
+	return kv->present;
 }
 
 /* Is the evidence this clause looks at in the case at all? */
 static int
-clause_evidence_present(sqlite3 *db, const struct kb_clause *c)
+clause_evidence_present(struct run *r, const struct kb_clause *c)
 {
 	if (c->nevidence) {
 		for (size_t i = 0; i < c->nevidence; i++)
-			if (key_present(db, c->evidence[i]))
+			if (key_present(r, c->evidence[i]))
 				return 1;
 		return 0;
 	}
 	for (size_t i = 0; i < c->nalts; i++)
 		for (size_t j = 0; j < c->alts[i].nconds; j++)
 			for (size_t k = 0; k < c->alts[i].conds[j].nkeys; k++)
-				if (key_present(db, c->alts[i].conds[j].keys[k]))
+				if (key_present(r, c->alts[i].conds[j].keys[k]))
 					return 1;
 	return 0;
 }
 
-int
-match_clause_eval(sqlite3 *db, const struct kb_clause *c, struct match_clause *out, struct wb_err *err)
+static int
+clause_eval(struct run *r, const struct kb_clause *c, struct match_clause *out, struct wb_err *err)
 {
 	int limit = c->min_count > MATCH_KEEP_ROWS ? c->min_count : MATCH_KEEP_ROWS + 1;
 
 	memset(out, 0, sizeof *out);
 	out->clause = c;
 	for (size_t i = 0; i < c->nalts && out->count < c->min_count; i++)
-		if (alt_eval(db, &c->alts[i], limit, out, err) < 0) {
+		if (alt_eval(r, &c->alts[i], limit, out, err) < 0) {
 			match_clause_fini(out);
 			return -1;
 		}
 	if (out->count >= c->min_count)
 		out->state = MATCH_HIT;
 	else
-		out->state = clause_evidence_present(db, c) ? MATCH_FAILED : MATCH_MISSING;
+		out->state = clause_evidence_present(r, c) ? MATCH_FAILED : MATCH_MISSING;
 	return 0;
+}
+
+int
+match_clause_eval(sqlite3 *db, const struct kb_clause *c, struct match_clause *out, struct wb_err *err)
+{
+	struct run r = {.db = db};
+	int rc = clause_eval(&r, c, out, err);
+
+	run_fini(&r);
+	return rc;
 }
 
 void
@@ -274,7 +438,7 @@ match_result_fini(struct match_result *r)
 
 /* Evaluate one article; returns 1 when it is a finding, 0 when not. */
 static int
-article_eval(sqlite3 *db, const struct kb_article *a, struct match_finding *f, struct wb_err *err)
+article_eval(struct run *r, const struct kb_article *a, struct match_finding *f, struct wb_err *err)
 {
 	bool require_failed = false, excluded = false, any_hit = false;
 
@@ -297,7 +461,7 @@ article_eval(sqlite3 *db, const struct kb_article *a, struct match_finding *f, s
 				mc->state = MATCH_FAILED;
 				continue;
 			}
-			if (match_clause_eval(db, c, mc, err) < 0) {
+			if (clause_eval(r, c, mc, err) < 0) {
 				mc->clause = c;
 				return -1;
 			}
@@ -426,10 +590,18 @@ match_run(wb_case *c, const struct wb_kb *kb, struct match_result *out, struct w
 {
 	sqlite3 *db = case_db(c);
 	struct match_result r = {0};
+	struct run run = {.db = db};
 	double t0 = wb_now();
+	int64_t cache_kib, mmap_bytes;
 	int rc = -1;
 
 	regex_register(db);
+	/* Matching reads the index pages of every busy key and the rows of the
+	 * candidates, many times over: map the file for the run instead of
+	 * copying pages through read(), and keep more of them cached. */
+	cache_kib = case_scalar(c, "PRAGMA cache_size", -2000);
+	mmap_bytes = case_scalar(c, "PRAGMA mmap_size", 0);
+	sqlite3_exec(db, "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
 	r.findings = xcalloc(kb->n + 1, sizeof *r.findings);
 	for (size_t i = 0; i < kb->n; i++) {
 		const struct kb_article *a = kb->articles[i];
@@ -437,7 +609,7 @@ match_run(wb_case *c, const struct wb_kb *kb, struct match_result *out, struct w
 
 		if (!a->nclauses)
 			continue;
-		found = article_eval(db, a, &r.findings[r.n], err);
+		found = article_eval(&run, a, &r.findings[r.n], err);
 		if (found < 0) {
 			finding_fini(&r.findings[r.n]);
 			goto out;
@@ -455,6 +627,14 @@ match_run(wb_case *c, const struct wb_kb *kb, struct match_result *out, struct w
 		goto out;
 	rc = 0;
 out:
+	run_fini(&run);
+	{
+		char *restore = sqlite3_mprintf("PRAGMA cache_size = %lld; PRAGMA mmap_size = %lld", (long long)cache_kib,
+						(long long)mmap_bytes);
+
+		sqlite3_exec(db, restore, NULL, NULL, NULL);
+		sqlite3_free(restore);
+	}
 	if (rc == 0 && out)
 		*out = r;
 	else
