@@ -3,17 +3,29 @@
  *
  * Every record libevtx can read is stored, dirty files included; records
  * libevtx carves from free space are stored with recovered = 1 and counted
- * apart; a record it cannot read becomes a warning with its index.  libevtx
- * reads the file itself, so the core hashes it at commit.
+ * apart; a record it cannot read becomes a warning with its index.
+ *
+ * Two threads, so that parsing costs what evtxexport's does: a reader
+ * thread does all libevtx work and hands records over in batches through a
+ * small bounded queue; the import thread stores them (SQLite, decoders)
+ * and, while it waits for a batch, hashes the file (libevtx read it
+ * outside ingest_read(), so wb records the digest itself).
+ * Memory stays flat: at most EVTX_QUEUE batches of EVTX_BATCH records exist.
  *
  * The 2018 libevtx in Debian has no channel getter: the channel comes from
  * the rendered XML of the first record (a log file holds one channel;
  * forwarded-event logs that mix channels show the first one).
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wstrict-prototypes"
@@ -25,13 +37,38 @@
 
 #define FILETIME_UNIX_EPOCH UINT64_C(116444736000000000)	/* 100 ns ticks 1601..1970 */
 
-/* Per-record scratch, reused so memory stays flat over millions of records. */
-struct evtx_scratch {
-	struct wb_buf text;	/* NUL-separated strings of one record */
-	size_t *offsets;	/* of each insertion string in text */
-	const char **strings;
-	size_t cap;
-	struct wb_buf binary;
+#define EVTX_BATCH 256	/* records per batch */
+#define EVTX_QUEUE 4	/* batches in flight */
+#define NO_OFF SIZE_MAX
+
+/* One record (or one warning) packed into a batch: strings are offsets
+ * into the batch's arena until the import thread turns them into pointers. */
+struct evtx_item {
+	struct ev_record r;		/* scalar members only */
+	size_t provider, computer;	/* arena offsets or NO_OFF */
+	size_t first_string, nstrings;	/* into the batch's string offsets */
+	size_t binary, binary_len;	/* arena offset and length */
+	size_t warning;			/* arena offset of a warning, or NO_OFF */
+	uint64_t file_offset;
+};
+
+struct evtx_batch {
+	struct evtx_item items[EVTX_BATCH];
+	size_t n;
+	struct wb_buf arena;
+	size_t *soff, nsoff, capsoff;
+};
+
+struct evtx_reader {
+	libevtx_file_t *file;
+	const char *path;
+	int nrec, nrecovered;
+	char *channel;			/* from the first record, set before any batch */
+	pthread_mutex_t mu;
+	pthread_cond_t can_fill, can_take;
+	struct evtx_batch batch[EVTX_QUEUE];
+	size_t head, count;		/* next batch to take, batches ready */
+	bool done, stop;
 };
 
 static int
@@ -141,133 +178,284 @@ hexval(int c)
 	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* Convert one record and store it.  Returns 1 stored, 0 unreadable (warned),
- * -1 with err on a database error. */
-static int
-evtx_record(wb_ingest *ing, libevtx_record_t *rec, int index, bool recovered,
-	    const char *channel, struct evtx_scratch *s, struct wb_err *err)
+/* Pack one record into the batch.  An unreadable record becomes a warning
+ * item with its index. */
+static void
+evtx_pack(libevtx_record_t *rec, int index, bool recovered, struct evtx_batch *b)
 {
+	struct evtx_item *it = &b->items[b->n++];
+	struct wb_buf *a = &b->arena;
 	libevtx_error_t *e = NULL;
 	uint64_t id = 0, filetime = 0;
-	uint32_t event_id = 0;
-	uint32_t qual = 0;
+	uint32_t event_id = 0, qual = 0;
 	uint8_t level = 0;
-	int nstrings = 0, has_qual;
-	long prov_at, comp_at;
+	int nstrings = 0;
 	size_t data_size = 0;
+	off64_t off = 0;
 	char msg[256];
-	struct ev_record r = {
-		.record = -1,
-		.qualifiers = -1,
-		.recovered = recovered,
-		.line = -1,
-		.channel = channel,
-	};
 
+	*it = (struct evtx_item){
+		.r = {.record = -1, .qualifiers = -1, .recovered = recovered, .line = -1},
+		.provider = NO_OFF,
+		.computer = NO_OFF,
+		.warning = NO_OFF,
+		.first_string = b->nsoff,
+	};
 	if (libevtx_record_get_event_identifier(rec, &event_id, &e) != 1) {
 		evtx_errmsg(&e, msg, sizeof msg);
-		ingest_warn(ing, -1, -1, _("%s record at index %d unreadable: %s"),
-			    recovered ? _("recovered") : _("live"), index, msg);
-		return 0;
+		it->warning = a->len;
+		buf_printf(a, _("%s record at index %d unreadable: %s"),
+			   recovered ? _("recovered") : _("live"), index, msg);
+		buf_append(a, "", 1);
+		return;
 	}
 	if (libevtx_record_get_identifier(rec, &id, &e) == 1)
-		r.record = (int64_t)id;
+		it->r.record = (int64_t)id;
 	libevtx_error_free(&e);
 	if (libevtx_record_get_written_time(rec, &filetime, &e) == 1 && filetime) {
-		r.has_ts = true;
-		r.ts = ((int64_t)filetime - (int64_t)FILETIME_UNIX_EPOCH) / 10;
+		it->r.has_ts = true;
+		it->r.ts = ((int64_t)filetime - (int64_t)FILETIME_UNIX_EPOCH) / 10;
 	}
 	libevtx_error_free(&e);
-	has_qual = libevtx_record_get_event_identifier_qualifiers(rec, &qual, &e);
+	if (libevtx_record_get_event_identifier_qualifiers(rec, &qual, &e) == 1)
+		it->r.qualifiers = qual;
 	libevtx_error_free(&e);
-	if (has_qual == 1)
-		r.qualifiers = qual;
 	if (libevtx_record_get_event_level(rec, &level, &e) == 1)
-		r.level = level <= EV_LEVEL_VERBOSE ? level : EV_LEVEL_UNKNOWN;
+		it->r.level = level <= EV_LEVEL_VERBOSE ? level : EV_LEVEL_UNKNOWN;
 	libevtx_error_free(&e);
-	r.event_id = event_id & 0xffff;
+	it->r.event_id = event_id & 0xffff;
+	if (libevtx_record_get_offset(rec, &off, &e) == 1)
+		it->file_offset = (uint64_t)off;
+	libevtx_error_free(&e);
 
-	buf_reset(&s->text);
-	prov_at = evtx_text(rec, libevtx_record_get_utf8_source_name_size,
-			    libevtx_record_get_utf8_source_name, &s->text);
-	if (prov_at < 0)	/* manifest providers without a name: use the GUID */
-		prov_at = evtx_text(rec, libevtx_record_get_utf8_provider_identifier_size,
-				    libevtx_record_get_utf8_provider_identifier, &s->text);
-	comp_at = evtx_text(rec, libevtx_record_get_utf8_computer_name_size,
-			    libevtx_record_get_utf8_computer_name, &s->text);
-	if (libevtx_record_get_number_of_strings(rec, &nstrings, &e) != 1)
+	{
+		long at = evtx_text(rec, libevtx_record_get_utf8_source_name_size,
+				    libevtx_record_get_utf8_source_name, a);
+
+		if (at < 0)	/* manifest providers without a name: use the GUID */
+			at = evtx_text(rec, libevtx_record_get_utf8_provider_identifier_size,
+				       libevtx_record_get_utf8_provider_identifier, a);
+		it->provider = at < 0 ? NO_OFF : (size_t)at;
+		at = evtx_text(rec, libevtx_record_get_utf8_computer_name_size,
+			       libevtx_record_get_utf8_computer_name, a);
+		it->computer = at < 0 ? NO_OFF : (size_t)at;
+	}
+	if (libevtx_record_get_number_of_strings(rec, &nstrings, &e) != 1 || nstrings < 0)
 		nstrings = 0;
 	libevtx_error_free(&e);
-	if ((size_t)nstrings > s->cap) {
-		s->cap = (size_t)nstrings * 2;
-		s->offsets = xrealloc(s->offsets, s->cap * sizeof *s->offsets);
-		s->strings = xrealloc(s->strings, s->cap * sizeof *s->strings);
+	if (b->nsoff + (size_t)nstrings > b->capsoff) {
+		b->capsoff = (b->nsoff + (size_t)nstrings) * 2;
+		b->soff = xrealloc(b->soff, b->capsoff * sizeof *b->soff);
 	}
 	for (int i = 0; i < nstrings; i++)
-		s->offsets[i] = (size_t)evtx_string(rec, i, &s->text);
-	for (int i = 0; i < nstrings; i++)
-		s->strings[i] = s->text.data + s->offsets[i];
-	r.provider = prov_at >= 0 ? s->text.data + prov_at : NULL;
-	r.computer = comp_at >= 0 ? s->text.data + comp_at : NULL;
-	r.strings = s->strings;
-	r.nstrings = (size_t)nstrings;
+		b->soff[b->nsoff++] = (size_t)evtx_string(rec, i, a);
+	it->nstrings = (size_t)nstrings;
 
-	/* Binary EventData.  libevtx also lists it as the last string in hex;
-	 * use that when the data getter has nothing. */
-	buf_reset(&s->binary);
+	/* Binary EventData.  The 2018 libevtx rarely has it through the data
+	 * getter but lists it as the last string, in hex: use that. */
+	it->binary = a->len;
 	if (libevtx_record_get_data_size(rec, &data_size, &e) == 1 && data_size > 0) {
-		reserve(&s->binary, data_size);
-		if (libevtx_record_get_data(rec, (uint8_t *)s->binary.data, data_size, &e) == 1)
-			s->binary.len = data_size;
+		reserve(a, data_size);
+		if (libevtx_record_get_data(rec, (uint8_t *)a->data + a->len, data_size, &e) == 1) {
+			a->len += data_size;
+			it->binary_len = data_size;
+		}
 	}
 	libevtx_error_free(&e);
-	if (!s->binary.len && nstrings > 0) {
-		const char *hex = s->strings[nstrings - 1];
+	if (!it->binary_len && nstrings > 0) {
+		const char *hex = a->data + b->soff[b->nsoff - 1];
 		size_t n = strlen(hex);
 
-		if (n >= 16 && n % 2 == 0 && strspn(hex, "0123456789abcdefABCDEF") == n)
-			for (size_t i = 0; i < n; i += 2) {
-				char byte = (char)(hexval(hex[i]) << 4 | hexval(hex[i + 1]));
-
-				buf_append(&s->binary, &byte, 1);
-			}
+		if (n >= 16 && n % 2 == 0 && strspn(hex, "0123456789abcdefABCDEF") == n) {
+			reserve(a, n / 2);
+			hex = a->data + b->soff[b->nsoff - 1];	/* reserve may move the arena */
+			for (size_t i = 0; i < n; i += 2)
+				a->data[a->len++] = (char)(hexval(hex[i]) << 4 | hexval(hex[i + 1]));
+			it->binary_len = n / 2;
+		}
 	}
-	r.binary = (const unsigned char *)s->binary.data;
-	r.binary_len = s->binary.len;
-	return eventdecode_store(ing, &r, err) < 0 ? -1 : 1;
+}
+
+/* Wait for a free batch; NULL when the import thread asked to stop. */
+static struct evtx_batch *
+reader_get_batch(struct evtx_reader *rd)
+{
+	struct evtx_batch *b = NULL;
+
+	pthread_mutex_lock(&rd->mu);
+	while (rd->count == EVTX_QUEUE && !rd->stop)
+		pthread_cond_wait(&rd->can_fill, &rd->mu);
+	if (!rd->stop)
+		b = &rd->batch[(rd->head + rd->count) % EVTX_QUEUE];
+	pthread_mutex_unlock(&rd->mu);
+	if (b) {
+		b->n = 0;
+		b->nsoff = 0;
+		buf_reset(&b->arena);
+	}
+	return b;
+}
+
+static void
+reader_put_batch(struct evtx_reader *rd)
+{
+	pthread_mutex_lock(&rd->mu);
+	rd->count++;
+	pthread_cond_signal(&rd->can_take);
+	pthread_mutex_unlock(&rd->mu);
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct evtx_reader *rd = arg;
+	struct evtx_batch *b = NULL;
+	libevtx_error_t *e = NULL;
+	char msg[256];
+
+	for (int pass = 0; pass < 2; pass++) {
+		int n = pass ? rd->nrecovered : rd->nrec;
+
+		for (int i = 0; i < n; i++) {
+			libevtx_record_t *rec = NULL;
+			int got;
+
+			if (!b && !(b = reader_get_batch(rd)))
+				goto out;
+			got = pass ? libevtx_file_get_recovered_record_by_index(rd->file, i, &rec, &e)
+				   : libevtx_file_get_record_by_index(rd->file, i, &rec, &e);
+			if (got != 1) {
+				struct evtx_item *it = &b->items[b->n++];
+
+				evtx_errmsg(&e, msg, sizeof msg);
+				*it = (struct evtx_item){.warning = b->arena.len};
+				buf_printf(&b->arena, _("%s record at index %d unreadable: %s"),
+					   pass ? _("recovered") : _("live"), i, msg);
+				buf_append(&b->arena, "", 1);
+			} else {
+				evtx_pack(rec, i, pass == 1, b);
+				libevtx_record_free(&rec, NULL);
+			}
+			if (b->n == EVTX_BATCH || b->arena.len > (1u << 20)) {
+				reader_put_batch(rd);
+				b = NULL;
+			}
+		}
+	}
+	if (b)
+		reader_put_batch(rd);
+out:
+	pthread_mutex_lock(&rd->mu);
+	rd->done = true;
+	pthread_cond_signal(&rd->can_take);
+	pthread_mutex_unlock(&rd->mu);
+	return NULL;
+}
+
+/* Store one batch.  Returns 0 or -1 with err. */
+static int
+store_batch(wb_ingest *ing, struct evtx_reader *rd, struct evtx_batch *b, const char ***strings,
+	    size_t *cap, int counts[2], struct wb_err *err)
+{
+	const char *arena = b->arena.data;
+
+	for (size_t k = 0; k < b->n; k++) {
+		struct evtx_item *it = &b->items[k];
+		struct ev_record r = it->r;
+
+		if (it->warning != NO_OFF) {
+			ingest_warn(ing, -1, -1, "%s", arena + it->warning);
+			continue;
+		}
+		if (it->nstrings > *cap) {
+			*cap = it->nstrings * 2;
+			*strings = xrealloc(*strings, *cap * sizeof **strings);
+		}
+		for (size_t i = 0; i < it->nstrings; i++)
+			(*strings)[i] = arena + b->soff[it->first_string + i];
+		r.strings = *strings;
+		r.nstrings = it->nstrings;
+		r.provider = it->provider == NO_OFF ? NULL : arena + it->provider;
+		r.computer = it->computer == NO_OFF ? NULL : arena + it->computer;
+		r.binary = (const unsigned char *)arena + it->binary;
+		r.binary_len = it->binary_len;
+		r.channel = rd->channel;
+		if (eventdecode_store(ing, &r, err) < 0)
+			return -1;
+		counts[r.recovered]++;
+		ingest_add_records(ing, 1);
+		ingest_bytes_done(ing, it->file_offset);
+	}
+	return ingest_progress(ing, err);
+}
+
+/* The file's SHA-256, computed a slice at a time while the import thread
+ * would otherwise wait for the reader. */
+struct evtx_hash {
+	int fd;				/* -1 when finished or failed */
+	struct sha256_ctx ctx;
+	bool ok;
+};
+
+/* Hash the next slice; false when there is nothing left to do. */
+static bool
+hash_step(struct evtx_hash *h)
+{
+	char buf[1 << 16];
+	ssize_t n;
+
+	if (h->fd < 0)
+		return false;
+	do
+		n = read(h->fd, buf, sizeof buf);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		sha256_update(&h->ctx, (size_t)n, (const uint8_t *)buf);
+		return true;
+	}
+	h->ok = n == 0;
+	close(h->fd);
+	h->fd = -1;
+	return false;
 }
 
 static int
 evtx_import(wb_ingest *ing, struct wb_err *err)
 {
-	libevtx_file_t *file = NULL;
+	struct evtx_reader rd = {.path = ingest_path(ing)};
 	libevtx_error_t *e = NULL;
-	int nrec = 0, nrecovered = 0, stored = 0, stored_recovered = 0, corrupted;
+	libevtx_record_t *first = NULL;
+	int counts[2] = {0, 0}, corrupted, rc = 0;
 	uint32_t flags = 0;
-	struct evtx_scratch s = {0};
-	char msg[256], summary[256], *channel = NULL;
-	int rc = -1;
+	const char **strings = NULL;
+	size_t cap = 0;
+	char msg[256], summary[256];
+	pthread_t thread;
+	struct evtx_hash hash = {.fd = -1};
+	bool started;
 
-	if (libevtx_file_initialize(&file, &e) != 1) {
+	if (libevtx_file_initialize(&rd.file, &e) != 1) {
 		evtx_errmsg(&e, msg, sizeof msg);
 		return wb_errf(err, "libevtx: %s", msg);
 	}
-	if (libevtx_file_open(file, ingest_path(ing), LIBEVTX_OPEN_READ, &e) != 1) {
+	if (libevtx_file_open(rd.file, rd.path, LIBEVTX_OPEN_READ, &e) != 1) {
 		evtx_errmsg(&e, msg, sizeof msg);
 		wb_errf(err, _("%s: not a readable EVTX event log (expected the \"ElfFile\" header): %s"),
-			ingest_path(ing), msg);
-		libevtx_file_free(&file, NULL);
+			rd.path, msg);
+		libevtx_file_free(&rd.file, NULL);
 		return -1;
 	}
-	if (libevtx_file_get_number_of_records(file, &nrec, &e) != 1 ||
-	    libevtx_file_get_number_of_recovered_records(file, &nrecovered, &e) != 1) {
+	if (libevtx_file_get_number_of_records(rd.file, &rd.nrec, &e) != 1 ||
+	    libevtx_file_get_number_of_recovered_records(rd.file, &rd.nrecovered, &e) != 1) {
 		evtx_errmsg(&e, msg, sizeof msg);
-		wb_errf(err, _("%s: cannot count the records: %s"), ingest_path(ing), msg);
-		goto out;
+		wb_errf(err, _("%s: cannot count the records: %s"), rd.path, msg);
+		libevtx_file_close(rd.file, NULL);
+		libevtx_file_free(&rd.file, NULL);
+		return -1;
 	}
-	libevtx_file_get_flags(file, &flags, &e);
+	libevtx_file_get_flags(rd.file, &flags, &e);
 	libevtx_error_free(&e);
-	corrupted = libevtx_file_is_corrupted(file, &e);
+	corrupted = libevtx_file_is_corrupted(rd.file, &e);
 	libevtx_error_free(&e);
 	if (flags & LIBEVTX_FILE_FLAG_IS_DIRTY)
 		ingest_warn(ing, -1, -1, _("the log was not closed cleanly (dirty flag set); "
@@ -275,58 +463,84 @@ evtx_import(wb_ingest *ing, struct wb_err *err)
 	if (corrupted == 1)
 		ingest_warn(ing, -1, -1, _("libevtx reports the file as corrupted; readable records "
 					   "were imported"));
-
-	for (int pass = 0; pass < 2; pass++) {
-		int n = pass ? nrecovered : nrec;
-
-		for (int i = 0; i < n; i++) {
-			libevtx_record_t *rec = NULL;
-			int got = pass ? libevtx_file_get_recovered_record_by_index(file, i, &rec, &e)
-				       : libevtx_file_get_record_by_index(file, i, &rec, &e);
-			int ret;
-
-			if (got != 1) {
-				evtx_errmsg(&e, msg, sizeof msg);
-				ingest_warn(ing, -1, -1, _("%s record at index %d unreadable: %s"),
-					    pass ? _("recovered") : _("live"), i, msg);
-				continue;
-			}
-			if (!channel && !pass)
-				channel = evtx_channel(rec);
-			ret = evtx_record(ing, rec, i, pass == 1, channel, &s, err);
-			if (ret == 1) {
-				off64_t off = 0;
-
-				if (pass)
-					stored_recovered++;
-				else
-					stored++;
-				ingest_add_records(ing, 1);
-				if (libevtx_record_get_offset(rec, &off, &e) == 1)
-					ingest_bytes_done(ing, (uint64_t)off);
-				libevtx_error_free(&e);
-			}
-			libevtx_record_free(&rec, NULL);
-			if (ret < 0)
-				goto out;
-			if ((i & 1023) == 1023 && ingest_progress(ing, err) < 0)
-				goto out;
+	for (int i = 0; i < rd.nrec && !rd.channel; i++) {
+		if (libevtx_file_get_record_by_index(rd.file, i, &first, &e) == 1) {
+			rd.channel = evtx_channel(first);
+			libevtx_record_free(&first, NULL);
+			break;
 		}
+		libevtx_error_free(&e);
+		if (i >= 16)
+			break;	/* a damaged head: no channel rather than a slow scan */
 	}
-	snprintf(summary, sizeof summary, "EVTX%s%s, %d records, %d recovered%s%s",
-		 channel ? " " : "", channel ? channel : "", stored, stored_recovered,
-		 stored + stored_recovered < nrec + nrecovered ? ", some unreadable" : "",
-		 flags & LIBEVTX_FILE_FLAG_IS_DIRTY ? ", dirty" : "");
-	ingest_set_summary(ing, summary);
-	rc = 0;
-out:
-	free(channel);
-	free(s.offsets);
-	free(s.strings);
-	buf_fini(&s.text);
-	buf_fini(&s.binary);
-	libevtx_file_close(file, NULL);
-	libevtx_file_free(&file, NULL);
+
+	pthread_mutex_init(&rd.mu, NULL);
+	pthread_cond_init(&rd.can_fill, NULL);
+	pthread_cond_init(&rd.can_take, NULL);
+	hash.fd = open(rd.path, O_RDONLY | O_CLOEXEC);
+	sha256_init(&hash.ctx);
+	started = pthread_create(&thread, NULL, reader_main, &rd) == 0;
+	if (!started)
+		rc = wb_errf(err, _("cannot start the EVTX reader thread"));
+	while (rc == 0) {
+		struct evtx_batch *b;
+
+		pthread_mutex_lock(&rd.mu);
+		while (rd.count == 0 && !rd.done) {
+			bool hashed;
+
+			pthread_mutex_unlock(&rd.mu);
+			hashed = hash_step(&hash);
+			pthread_mutex_lock(&rd.mu);
+			if (!hashed && rd.count == 0 && !rd.done)
+				pthread_cond_wait(&rd.can_take, &rd.mu);
+		}
+		b = rd.count ? &rd.batch[rd.head] : NULL;
+		pthread_mutex_unlock(&rd.mu);
+		if (!b)
+			break;		/* reader finished and everything is stored */
+		rc = store_batch(ing, &rd, b, &strings, &cap, counts, err);
+		pthread_mutex_lock(&rd.mu);
+		rd.head = (rd.head + 1) % EVTX_QUEUE;
+		rd.count--;
+		if (rc < 0)
+			rd.stop = true;	/* database error or cancel: let the reader go */
+		pthread_cond_signal(&rd.can_fill);
+		pthread_mutex_unlock(&rd.mu);
+	}
+	if (started)
+		pthread_join(thread, NULL);
+	while (rc == 0 && hash_step(&hash))
+		;
+	if (hash.fd >= 0)
+		close(hash.fd);
+	if (rc == 0 && hash.ok) {
+		uint8_t digest[SHA256_DIGEST_SIZE];
+		char hex[65];
+
+		sha256_digest(&hash.ctx, sizeof digest, digest);
+		for (size_t i = 0; i < sizeof digest; i++)
+			snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+		ingest_set_sha256(ing, hex, "full");
+	}
+	if (rc == 0) {
+		snprintf(summary, sizeof summary, "EVTX%s%s, %d records, %d recovered%s%s",
+			 rd.channel ? " " : "", rd.channel ? rd.channel : "", counts[0], counts[1],
+			 counts[0] + counts[1] < rd.nrec + rd.nrecovered ? ", some unreadable" : "",
+			 flags & LIBEVTX_FILE_FLAG_IS_DIRTY ? ", dirty" : "");
+		ingest_set_summary(ing, summary);
+	}
+	pthread_mutex_destroy(&rd.mu);
+	pthread_cond_destroy(&rd.can_fill);
+	pthread_cond_destroy(&rd.can_take);
+	for (int i = 0; i < EVTX_QUEUE; i++) {
+		buf_fini(&rd.batch[i].arena);
+		free(rd.batch[i].soff);
+	}
+	free(strings);
+	free(rd.channel);
+	libevtx_file_close(rd.file, NULL);
+	libevtx_file_free(&rd.file, NULL);
 	return rc;
 }
 

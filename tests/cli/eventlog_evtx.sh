@@ -32,6 +32,8 @@ for f in $(find "$WB_CORPUS/evtx" -name '*.evtx' | sort); do
 	is "$got" "$rec" "$name: recovered records = evtxexport -m recovered's"
 	got=$(sql "SELECT records FROM evidence WHERE id = ${id:-0}")
 	is "$got" "$((readable + rec))" "$name: evidence counts live + recovered"
+	is "$(sql "SELECT sha256 || ' ' || hash_scope FROM evidence WHERE id = ${id:-0}")" \
+		"$(sha256sum "$f" | cut -d' ' -f1) full" "$name: SHA-256 of the whole file"
 done
 
 # Providers and IDs agree with python3-evtx on the small files.  (Record
