@@ -358,14 +358,16 @@ draw_body(struct wb_app *a, struct view *v)
 		draw_fill(a, a->body_y + i, 0, a->cols, ST_NORMAL);
 	/* info line: title, filters, position */
 	{
-		int x = draw_text(a, y, 0, a->cols, 0, ST_TITLE, false,
-				  v->title ? v->title : _(v->ops->title));
+		int pw, x;
 
-		if (v->info)
-			x += draw_text(a, y, x + 2, a->cols - x - 2, 0, ST_DIM, false, v->info) + 2;
+		/* the position wins over the title and the filters */
 		snprintf(info, sizeof info, "%lld/%lld", (long long)l->pos, (long long)l->total);
-		if (v->ops->cols && x + (int)strlen(info) + 2 < a->cols)
-			draw_text(a, y, a->cols - (int)strlen(info), (int)strlen(info), 0, ST_DIM, false, info);
+		pw = v->ops->cols ? (int)strlen(info) + 1 : 0;
+		if (pw)
+			draw_text(a, y, a->cols - pw + 1, pw - 1, 0, ST_DIM, false, info);
+		x = draw_text(a, y, 0, a->cols - pw, 0, ST_TITLE, false, v->title ? v->title : _(v->ops->title));
+		if (v->info && a->cols - pw - x - 2 > 0)
+			draw_text(a, y, x + 2, a->cols - pw - x - 2, 0, ST_DIM, false, v->info);
 		y++;
 	}
 	if (v->ops->cols) {

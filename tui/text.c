@@ -43,9 +43,15 @@ text_view_add(struct view *v, enum wb_style st, const char *ref, const char *fmt
 	sqlite3_stmt *s;
 	va_list ap;
 	char *text;
+	int n;
 
+	/* C printf, not sqlite3_vmprintf: the format attribute must hold */
 	va_start(ap, fmt);
-	text = sqlite3_vmprintf(fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	text = xmalloc((size_t)(n > 0 ? n : 0) + 1);
+	va_start(ap, fmt);
+	vsnprintf(text, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
 	va_end(ap);
 	if (sqlite3_prepare_v2(v->app->db, sql, -1, &s, NULL) == SQLITE_OK) {
 		sqlite3_bind_int(s, 1, st);
@@ -54,7 +60,7 @@ text_view_add(struct view *v, enum wb_style st, const char *ref, const char *fmt
 		sqlite3_step(s);
 		sqlite3_finalize(s);
 	}
-	sqlite3_free(text);
+	free(text);
 	sqlite3_free(sql);
 }
 

@@ -117,4 +117,21 @@ shows 'wb: fresh' "answering y creates and opens it"
 keys q
 shows 'WB-EXIT=0' "and quits"
 ok "$([ -f "$WB_CASES/fresh.wb" ]; echo $?)" "the case file exists"
+
+# keys remapped in $XDG_CONFIG_HOME/wb/config
+mkdir -p "$XDG_CONFIG_HOME/wb"
+printf '# my keys\nbind J last-line\nbind ^G first-line\nbind 2 none\nbind K frobnicate\n' >"$XDG_CONFIG_HOME/wb/config"
+tui_start 80 24 demo
+shows 'config:5: unknown action "frobnicate"' "a bad config line is reported"
+keys '?'
+shows '^Help' "help with the user's keys"
+like "$(screen)" '^J G End +:last-line' "help shows the user's binding first"
+keys J
+shows 'Keys can be changed in' "J (bound by the user) goes to the last line"
+keys C-g
+shows '^Keys and commands' "^G (bound by the user) goes to the first line"
+keys q 2
+shows 'key 2 is not bound here' "a key bound to none does nothing"
+keys Q
+shows 'WB-EXIT=0' "quit"
 done_testing
