@@ -459,6 +459,8 @@ struct rule {
 	const char *name;	/* value name, "*" any, NULL: the key row itself */
 	const char *fact;	/* fact key the emitter writes */
 	int (*emit)(struct scan *s, const struct rule *r, const struct row *w, struct wb_err *err);
+	const char *const *names;	/* value names by number, for emit_named */
+	size_t nnames;
 };
 
 static const char *
@@ -922,40 +924,132 @@ emit_select(struct scan *s, const struct rule *r, const struct row *w, struct wb
 	return fact(s, &f, err);
 }
 
+/* BCD elements (bcdedit's names; Microsoft's BcdLibraryElementTypes and
+ * BcdOSLoaderElementTypes): booleans are one byte, integers eight, both
+ * little-endian REG_BINARY in the "Element" value of
+ * Objects\{object}\Elements\<type>.  The text names the object by its
+ * description (element 12000004). */
+static int
+emit_bcd(struct scan *s, const struct rule *r, const struct row *w, struct wb_err *err)
+{
+	const char *guid;
+	char value[32], *object, *desc_key;
+	struct wb_fact f = {.key = r->fact, .value = value, .has_num = true,
+			    .ref_table = "registry", .ref_id = w->id};
+	uint64_t v = 0;
+	int found;
+
+	if (!w->raw || w->raw_len == 0 || w->raw_len > 8)
+		return 0;
+	for (size_t i = w->raw_len; i-- > 0;)
+		v = v << 8 | w->raw[i];
+	f.num = (int64_t)v;
+	if (v < r->nnames)
+		snprintf(value, sizeof value, "%s", r->names[v]);
+	else
+		snprintf(value, sizeof value, "%" PRIu64, v);
+	/* w->key is ...\Objects\{id}\Elements\<type>: the object is two keys up. */
+	object = xstrdup(w->key);
+	for (int up = 0; up < 2; up++) {
+		char *b = strrchr(object, '\\');
+
+		if (b)
+			*b = '\0';
+	}
+	guid = last_segment(object);
+	desc_key = xasprintf("%s\\Elements\\12000004", object);
+	found = lookup(s, desc_key, "Element", err);
+	buf_reset(&s->tmp);
+	buf_printf(&s->tmp, "%s%s%s%s: %s = %s", guid, found > 0 ? " \"" : "",
+		   found > 0 ? s->found_data.data : "", found > 0 ? "\"" : "",
+		   r->fact + strlen("bcd."), value);
+	f.text = s->tmp.data;
+	free(desc_key);
+	free(object);
+	return found < 0 ? -1 : fact(s, &f, err);
+}
+
+static const char *const bcd_bool[] = {"off", "on"};
+static const char *const bcd_safeboot[] = {"minimal", "network", "dsrepair"};
+static const char *const bcd_bootstatus[] = {
+	"displayallfailures", "ignoreallfailures", "ignoreshutdownfailures", "ignorebootfailures",
+};
+
+#define BCD_ELEMENT "HKLM\\BCD00000000\\Objects\\*\\Elements\\"
+#define BCD_RULE(element, setting, values)                                                 \
+	{.key = BCD_ELEMENT element, .name = "Element", .fact = "bcd." setting, .emit = emit_bcd, \
+	 .names = values, .nnames = sizeof values / sizeof values[0]}
+
 /* THE table: the values that matter to the documented issues (formats.md 5.3,
  * 2.1-2.3).  Every value matched also gets a `registry` fact. */
 static const struct rule rules[] = {
-	{CCS "Control\\CrashControl", "CrashDumpEnabled", "crash.dump_type", emit_dump_type},
-	{CCS "Control\\CrashControl", "FilterPages", "crash.filter_pages", emit_number},
-	{CCS "Control\\CrashControl", "DumpFile", "crash.dump_file", emit_string},
-	{CCS "Control\\CrashControl", "MinidumpDir", "crash.minidump_dir", emit_string},
-	{CCS "Control\\CrashControl", "AutoReboot", "crash.auto_reboot", emit_number},
-	{CCS "Control\\CrashControl", "NMICrashDump", "crash.nmi_dump", emit_number},
-	{CCS "Control\\CrashControl", "AlwaysKeepMemoryDump", "crash.always_keep", emit_number},
-	{CCS "Control\\CrashControl", "DedicatedDumpFile", "crash.dedicated_file", emit_string},
-	{CCS "Control\\CrashControl", "DumpFilters", "crash.dump_filters", emit_string},
-	{CCS "Control\\Session Manager\\Memory Management", "PagingFiles", "mem.pagefile",
-	 emit_pagefiles},
-	{CCS "Control\\Session Manager\\Memory Management", "VerifyDrivers", "verifier.drivers",
-	 emit_string},
-	{CCS "Control\\Session Manager\\Memory Management", "VerifyDriverLevel", "verifier.level",
-	 emit_hex},
-	{CCS "Services\\Disk", "TimeOutValue", "disk.timeout", emit_number},
-	{CCS "Services\\Disk", "IoTimeoutValue", "disk.io_timeout", emit_number},
-	{CCS "Services\\NDIS\\Parameters", "TrackNblOwner", "ndis.track_nbl_owner", emit_number},
-	{CCS "Services\\VSS\\Diag", NULL, "vss.diag", emit_vss_switch},
-	{CCS "Services\\VSS\\Diag", "", NULL, NULL},
-	{CCS "Services\\VSS\\Diag\\*", "*", "vss.diag.op", emit_vss_op},
-	{CCS "Services\\*\\Instances\\*", "Altitude", "filter", emit_altitude},
-	{CCS "Services\\*\\Parameters\\Instances\\*", "Altitude", "filter", emit_altitude},
-	{"HKLM\\SYSTEM\\Select", NULL, "boot.control_set", emit_select},
-	{"HKLM\\SOFTWARE\\**", "KStackMinFree", "av.kstack_min_free", emit_hex},
-	{CURRENT_VERSION, "CurrentBuildNumber", "os.build", emit_build},
-	{CURRENT_VERSION, "CurrentBuild", "os.build", emit_build},
-	{CURRENT_VERSION, "UBR", "os.ubr", emit_number},
-	{CURRENT_VERSION, "ProductName", "os.product", emit_string},
-	{CURRENT_VERSION, "EditionID", "os.edition", emit_string},
-	{CURRENT_VERSION, NULL, "os.version", emit_os_version},
+	{.key = CCS "Control\\CrashControl", .name = "CrashDumpEnabled",
+	 .fact = "crash.dump_type", .emit = emit_dump_type},
+	{.key = CCS "Control\\CrashControl", .name = "FilterPages",
+	 .fact = "crash.filter_pages", .emit = emit_number},
+	{.key = CCS "Control\\CrashControl", .name = "DumpFile",
+	 .fact = "crash.dump_file", .emit = emit_string},
+	{.key = CCS "Control\\CrashControl", .name = "MinidumpDir",
+	 .fact = "crash.minidump_dir", .emit = emit_string},
+	{.key = CCS "Control\\CrashControl", .name = "AutoReboot",
+	 .fact = "crash.auto_reboot", .emit = emit_number},
+	{.key = CCS "Control\\CrashControl", .name = "NMICrashDump",
+	 .fact = "crash.nmi_dump", .emit = emit_number},
+	{.key = CCS "Control\\CrashControl", .name = "AlwaysKeepMemoryDump",
+	 .fact = "crash.always_keep", .emit = emit_number},
+	{.key = CCS "Control\\CrashControl", .name = "DedicatedDumpFile",
+	 .fact = "crash.dedicated_file", .emit = emit_string},
+	{.key = CCS "Control\\CrashControl", .name = "DumpFilters",
+	 .fact = "crash.dump_filters", .emit = emit_string},
+	{.key = CCS "Control\\Session Manager\\Memory Management", .name = "PagingFiles",
+	 .fact = "mem.pagefile", .emit = emit_pagefiles},
+	{.key = CCS "Control\\Session Manager\\Memory Management", .name = "VerifyDrivers",
+	 .fact = "verifier.drivers", .emit = emit_string},
+	{.key = CCS "Control\\Session Manager\\Memory Management", .name = "VerifyDriverLevel",
+	 .fact = "verifier.level", .emit = emit_hex},
+	{.key = CCS "Services\\Disk", .name = "TimeOutValue",
+	 .fact = "disk.timeout", .emit = emit_number},
+	{.key = CCS "Services\\Disk", .name = "IoTimeoutValue",
+	 .fact = "disk.io_timeout", .emit = emit_number},
+	{.key = CCS "Services\\NDIS\\Parameters", .name = "TrackNblOwner",
+	 .fact = "ndis.track_nbl_owner", .emit = emit_number},
+	{.key = CCS "Services\\VSS\\Diag", .name = NULL,
+	 .fact = "vss.diag", .emit = emit_vss_switch},
+	{.key = CCS "Services\\VSS\\Diag", .name = "",
+	 .fact = NULL, .emit = NULL},
+	{.key = CCS "Services\\VSS\\Diag\\*", .name = "*",
+	 .fact = "vss.diag.op", .emit = emit_vss_op},
+	{.key = CCS "Services\\*\\Instances\\*", .name = "Altitude",
+	 .fact = "filter", .emit = emit_altitude},
+	{.key = CCS "Services\\*\\Parameters\\Instances\\*", .name = "Altitude",
+	 .fact = "filter", .emit = emit_altitude},
+	{.key = "HKLM\\SYSTEM\\Select", .name = NULL,
+	 .fact = "boot.control_set", .emit = emit_select},
+	{.key = "HKLM\\SOFTWARE\\**", .name = "KStackMinFree",
+	 .fact = "av.kstack_min_free", .emit = emit_hex},
+	{.key = CURRENT_VERSION, .name = "CurrentBuildNumber",
+	 .fact = "os.build", .emit = emit_build},
+	{.key = CURRENT_VERSION, .name = "CurrentBuild",
+	 .fact = "os.build", .emit = emit_build},
+	{.key = CURRENT_VERSION, .name = "UBR",
+	 .fact = "os.ubr", .emit = emit_number},
+	{.key = CURRENT_VERSION, .name = "ProductName",
+	 .fact = "os.product", .emit = emit_string},
+	{.key = CURRENT_VERSION, .name = "EditionID",
+	 .fact = "os.edition", .emit = emit_string},
+	BCD_RULE("16000009", "recoveryenabled", bcd_bool),
+	BCD_RULE("16000010", "bootdebug", bcd_bool),
+	BCD_RULE("16000020", "bootems", bcd_bool),
+	BCD_RULE("16000048", "nointegritychecks", bcd_bool),
+	BCD_RULE("16000049", "testsigning", bcd_bool),
+	BCD_RULE("25000080", "safeboot", bcd_safeboot),
+	BCD_RULE("26000081", "safebootalternateshell", bcd_bool),
+	BCD_RULE("26000090", "bootlog", bcd_bool),
+	BCD_RULE("260000a0", "debug", bcd_bool),
+	BCD_RULE("260000b0", "ems", bcd_bool),
+	BCD_RULE("250000e0", "bootstatuspolicy", bcd_bootstatus),
+	{.key = CURRENT_VERSION, .name = NULL,
+	 .fact = "os.version", .emit = emit_os_version},
 };
 
 static bool

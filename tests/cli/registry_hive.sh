@@ -115,6 +115,12 @@ is "$(sql "SELECT count(*) FROM registry WHERE evidence_id = 4 AND key LIKE 'HKL
 	"$(sql "SELECT count(*) FROM registry WHERE evidence_id = 4 AND name = 'Element'")" \
 	"BCD: every Element lives under Objects\\{id}\\Elements"
 
+if [ $have_regfexport = 1 ]; then
+	want=$(grep -c '^Key path: .*\\Elements\\16000009$' "$TEST_TMP/BCD.export")
+	is "$(sql "SELECT count(*) || ' ' || coalesce(group_concat(DISTINCT value), '') FROM facts WHERE evidence_id = 4 AND key = 'bcd.recoveryenabled'")" \
+		"$want off" "BCD: a bcd.recoveryenabled fact per recoveryenabled element, all off"
+fi
+
 # A transaction log is not a hive; a damaged hive is refused with the offset.
 run_wb 1 import c "$TEST_TMP/SYSTEM_B.LOG1"
 is "$ERR" "wb: $TEST_TMP/SYSTEM_B.LOG1: a registry transaction log (file type 6), not a hive: import the hive file it belongs to" \

@@ -272,6 +272,39 @@ like "$(sql "SELECT text FROM facts WHERE evidence_id = 6 AND value = 'SPP\\SppC
 is "$(sql "SELECT count(*) || '/' || sum(level = 'warning') FROM timeline WHERE evidence_id = 6")" "8/2" \
 	"six records and two unfinished operations on the timeline"
 
+# A BCD store exported by regedit (HKLM\BCD00000000): bcdedit settings.
+cat >"$TEST_TMP/bcd.reg" <<'EOF'
+Windows Registry Editor Version 5.00
+
+[HKEY_LOCAL_MACHINE\BCD00000000\Objects\{aaaaaaaa-0000-0000-0000-000000000001}\Elements\12000004]
+"Element"="Windows Server 2019"
+
+[HKEY_LOCAL_MACHINE\BCD00000000\Objects\{aaaaaaaa-0000-0000-0000-000000000001}\Elements\25000080]
+"Element"=hex:01,00,00,00,00,00,00,00
+
+[HKEY_LOCAL_MACHINE\BCD00000000\Objects\{aaaaaaaa-0000-0000-0000-000000000001}\Elements\260000A0]
+"Element"=hex:01
+
+[HKEY_LOCAL_MACHINE\BCD00000000\Objects\{aaaaaaaa-0000-0000-0000-000000000001}\Elements\26000090]
+"Element"=hex:00
+
+[HKEY_LOCAL_MACHINE\BCD00000000\Objects\{aaaaaaaa-0000-0000-0000-000000000001}\Elements\250000e0]
+"Element"=hex:01,00,00,00,00,00,00,00
+
+[HKEY_LOCAL_MACHINE\BCD00000000\Objects\{aaaaaaaa-0000-0000-0000-000000000001}\Elements\16000049]
+"Element"=hex:01
+
+[HKEY_LOCAL_MACHINE\BCD00000000\Objects\{aaaaaaaa-0000-0000-0000-000000000001}\Elements\25000020]
+"Element"=hex:01,00,00,00,00,00,00,00
+EOF
+run_wb 0 import c "$TEST_TMP/bcd.reg"
+ev=$(sql "SELECT max(id) FROM evidence")
+is "$(sql "SELECT group_concat(key || '=' || value || '/' || num, ' ') FROM facts WHERE evidence_id = $ev AND key LIKE 'bcd.%'")" \
+	"bcd.safeboot=network/1 bcd.debug=on/1 bcd.bootlog=off/0 bcd.bootstatuspolicy=ignoreallfailures/1 bcd.testsigning=on/1" \
+	"BCD elements decoded (booleans one byte, integers eight), unknown ones left alone"
+is "$(sql "SELECT text FROM facts WHERE evidence_id = $ev AND key = 'bcd.safeboot'")" \
+	'{aaaaaaaa-0000-0000-0000-000000000001} "Windows Server 2019": safeboot = network' "the text names the boot entry"
+
 # Bad input: a clear error with the line, and nothing imported.
 # bad NAME EXPECTED-REGEX DESCRIPTION: import $TEST_TMP/NAME.reg, expect the error.
 bad() {
@@ -303,14 +336,14 @@ bad garbage "line 4: expected a \\[key\\] line.*found 'foo\\^\\[\\[2J'" \
 	"stray text, control characters made visible"
 printf 'REGEDIT4\n\n[HKEY_LOCAL_MACHINE\\X]\n"a"=str:1\n' >"$TEST_TMP/data.reg"
 bad data "line 4: unknown value data 'str:1'" "unknown data form"
-is "$(sql "SELECT count(*) FROM evidence")" 6 "failed imports leave nothing behind"
+is "$(sql "SELECT count(*) FROM evidence")" 7 "failed imports leave nothing behind"
 
 # --lenient: bad lines become warnings with their line numbers.
 printf 'REGEDIT4\n\n[HKEY_LOCAL_MACHINE\\X]\n"a"=dword:1\n"b"=dword:xyz\n[HKEY_NOWHERE]\n"c"=dword:2\n[HKEY_LOCAL_MACHINE\\Y]\n"d"=dword:3\n' >"$TEST_TMP/lenient.reg"
 run_wb 0 import --lenient c "$TEST_TMP/lenient.reg"
 like "$OUT" '3 warnings' "--lenient: three bad lines skipped"
-is "$(sql "SELECT group_concat(line, ',') FROM evidence_warning WHERE evidence_id = 7")" "5,6,7" \
+is "$(sql "SELECT group_concat(line, ',') FROM evidence_warning WHERE evidence_id = 8")" "5,6,7" \
 	"--lenient: warnings carry the lines (a value under a bad key is skipped too)"
-is "$(sql "SELECT group_concat(name || '=' || data, ',') FROM registry WHERE evidence_id = 7 AND name IS NOT NULL")" "a=1,d=3" \
+is "$(sql "SELECT group_concat(name || '=' || data, ',') FROM registry WHERE evidence_id = 8 AND name IS NOT NULL")" "a=1,d=3" \
 	"--lenient: the good values are kept"
 done_testing
