@@ -22,6 +22,7 @@
 
 #include "../core/textin.h"
 #include "importer.h"
+#include "tooltext.h"
 
 #define MAX_FILTERS 4096
 
@@ -49,27 +50,6 @@ struct flt {
 	size_t nfilters;
 	int64_t rows, instances, errors;
 };
-
-static int
-store_line(struct flt *f, int64_t lineno, const char *line, size_t len, const char *section,
-	   const char *parsed, int64_t *rowid)
-{
-	static const char sql[] =
-		"INSERT INTO text_lines(evidence_id, line, text, section, parsed) VALUES(?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = ingest_prepare(f->ing, sql, f->err);
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, ingest_evidence_id(f->ing));
-	sqlite3_bind_int64(st, 2, lineno);
-	sqlite3_bind_text(st, 3, line, (int)len, SQLITE_STATIC);
-	ingest_bind_text(st, 4, section);
-	ingest_bind_text(st, 5, parsed);
-	if (ingest_step(f->ing, st, f->err) < 0)
-		return -1;
-	*rowid = sqlite3_last_insert_rowid(ingest_db(f->ing));
-	return 0;
-}
 
 /* "389998.99" or "45000": an altitude is digits with an optional fraction. */
 static int
@@ -437,18 +417,6 @@ fltmc_row(struct flt *f, const char *line, size_t len, int64_t rowid, const char
 }
 
 static int
-set_parsed(struct flt *f, int64_t rowid, const char *parsed)
-{
-	sqlite3_stmt *st = ingest_prepare(f->ing, "UPDATE text_lines SET parsed = ? WHERE id = ?", f->err);
-
-	if (!st)
-		return -1;
-	ingest_bind_text(st, 1, parsed);
-	sqlite3_bind_int64(st, 2, rowid);
-	return ingest_step(f->ing, st, f->err);
-}
-
-static int
 fltmc_import(wb_ingest *ing, struct wb_err *err)
 {
 	struct flt f = {.ing = ing, .err = err};
@@ -461,15 +429,20 @@ fltmc_import(wb_ingest *ing, struct wb_err *err)
 	err->msg[0] = '\0';
 	while ((rc = textin_next(t, &line, &len, err)) > 0) {
 		int64_t lineno = textin_lineno(t), rowid;
-		const char *parsed = fltmc_classify(&f, line, lineno, &section);
+		size_t plen = len;
+		char *copy;
+		const char *plain = tooltext_plain(line, &plen, &copy);
+		const char *parsed = fltmc_classify(&f, plain, lineno, &section);
 		int row = parsed && !strcmp(parsed, "row?");
 
-		if (store_line(&f, lineno, line, len, section, row ? NULL : parsed, &rowid) < 0 ||
-		    (row && (fltmc_row(&f, line, len, rowid, &parsed) < 0 ||
-			     (parsed && set_parsed(&f, rowid, parsed) < 0)))) {
+		if (tooltext_store_line(ing, lineno, line, len, section, row ? NULL : parsed, &rowid, err) < 0 ||
+		    (row && (fltmc_row(&f, plain, plen, rowid, &parsed) < 0 ||
+			     (parsed && tooltext_set_parsed(ing, rowid, parsed, err) < 0)))) {
+			free(copy);
 			rc = -1;
 			break;
 		}
+		free(copy);
 		if (parsed && !strcmp(parsed, "filter.error")) {
 			const char *hex = strstr(line, "0x");
 

@@ -19,6 +19,7 @@
 
 #include "../core/textin.h"
 #include "importer.h"
+#include "tooltext.h"
 
 #define MAX_WRITERS 1024
 
@@ -298,37 +299,6 @@ vss_facts(struct vss *v)
 }
 
 static int
-store_line(struct vss *v, int64_t lineno, const char *line, size_t len, int64_t *rowid)
-{
-	static const char sql[] =
-		"INSERT INTO text_lines(evidence_id, line, text, section, parsed) VALUES(?, ?, ?, ?, NULL)";
-	sqlite3_stmt *st = ingest_prepare(v->ing, sql, v->err);
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, ingest_evidence_id(v->ing));
-	sqlite3_bind_int64(st, 2, lineno);
-	sqlite3_bind_text(st, 3, line, (int)len, SQLITE_STATIC);
-	ingest_bind_text(st, 4, "vssadmin list writers");
-	if (ingest_step(v->ing, st, v->err) < 0)
-		return -1;
-	*rowid = sqlite3_last_insert_rowid(ingest_db(v->ing));
-	return 0;
-}
-
-static int
-set_parsed(struct vss *v, int64_t rowid, const char *parsed)
-{
-	sqlite3_stmt *st = ingest_prepare(v->ing, "UPDATE text_lines SET parsed = ? WHERE id = ?", v->err);
-
-	if (!st)
-		return -1;
-	ingest_bind_text(st, 1, parsed);
-	sqlite3_bind_int64(st, 2, rowid);
-	return ingest_step(v->ing, st, v->err);
-}
-
-static int
 vssadmin_import(wb_ingest *ing, struct wb_err *err)
 {
 	struct vss v = {.ing = ing, .err = err};
@@ -341,13 +311,17 @@ vssadmin_import(wb_ingest *ing, struct wb_err *err)
 
 	while ((rc = textin_next(t, &line, &len, err)) > 0) {
 		int64_t lineno = textin_lineno(t), rowid;
-		const char *parsed;
+		size_t plen = len;
+		char *copy;
+		const char *plain = tooltext_plain(line, &plen, &copy), *parsed;
 
-		if (store_line(&v, lineno, line, len, &rowid) < 0 ||
-		    ((parsed = vss_line(&v, line, rowid)) && set_parsed(&v, rowid, parsed) < 0)) {
+		if (tooltext_store_line(ing, lineno, line, len, "vssadmin list writers", NULL, &rowid, err) < 0 ||
+		    ((parsed = vss_line(&v, plain, rowid)) && tooltext_set_parsed(ing, rowid, parsed, err) < 0)) {
+			free(copy);
 			rc = -1;
 			break;
 		}
+		free(copy);
 		ingest_add_records(ing, 1);
 		if ((lineno & 1023) == 0 && ingest_progress(ing, err) < 0) {
 			rc = -1;

@@ -23,6 +23,7 @@
 #include "../core/culprit.h"
 #include "../core/textin.h"
 #include "importer.h"
+#include "tooltext.h"
 
 #define MAX_FRAMES 1024		/* per stack; deeper output is kept as text only */
 #define MAX_MODULES 8192
@@ -176,6 +177,9 @@ struct wd {
 	/* facts of the current line, written once its row id is known */
 	struct wd_pending pending[8];
 	size_t npending;
+	struct wd_pending *frames_out;	/* stack.frame facts waiting for their row */
+	int64_t *frames_out_ref;
+	size_t nframes_out, capframes_out;
 
 	/* the crash */
 	uint32_t code;
@@ -487,7 +491,8 @@ parse_frame_line(const char *line, int numbered, int need_addresses, struct wd_f
 		}		/* else: kf frame size column */
 		first = 0;
 	}
-	if (naddr < need_addresses && !(inline_frame && need_addresses > 0))
+	/* Abridged stacks in articles keep only "0b volsnap!VspDiagTrace+0x197". */
+	if (naddr < need_addresses && !(inline_frame && need_addresses > 0) && !(numbered && index >= 0))
 		return -1;
 	site = p - 0;
 	/* back up to the start of the call site token */
@@ -539,6 +544,53 @@ stack_push(struct wd_stack *s, struct wd_frame *f)
 	if (s->n > 0 && !f->address)
 		f->address = s->frames[s->n - 1].retaddr;
 	s->frames[s->n++] = *f;
+}
+
+static size_t
+next_token(const char **p, const char **tok)
+{
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	*tok = *p;
+	while (**p && **p != ' ' && **p != '\t')
+		(*p)++;
+	return (size_t)(*p - *tok);
+}
+
+/* STACK_TEXT run into one line by a web page: "SP RET : args : site
+ * [source] SP RET : ...".  Frames are pushed onto the current stack. */
+static void
+flat_stack(struct wd_stack *s, const char *p)
+{
+	for (;;) {
+		const char *tok, *site;
+		size_t n, sn;
+		uint64_t a, ret;
+		struct wd_frame f;
+
+		if ((n = next_token(&p, &tok)) < 8 || parse_hex(tok, n, &a) < 0)
+			return;
+		if ((n = next_token(&p, &tok)) < 8 || parse_hex(tok, n, &ret) < 0)
+			return;
+		if ((n = next_token(&p, &tok)) == 1 && *tok == ':') {
+			while ((n = next_token(&p, &tok)) && !(n == 1 && *tok == ':'))
+				;
+			n = next_token(&p, &tok);
+		}
+		if (!n)
+			return;
+		site = tok;
+		sn = n;
+		while (*p == ' ')
+			p++;
+		if (*p == '[' && strchr(p, ']'))
+			p = strchr(p, ']') + 1;
+		if (parse_call_site(site, sn, 0, &f) < 0)
+			return;
+		f.index = -1;
+		f.retaddr = ret;
+		stack_push(s, &f);
+	}
 }
 
 static const char *const noncrash_commands[] = {
@@ -620,11 +672,25 @@ stack_end(struct wd *w)
 	if (s->n == 0)
 		return 0;
 	for (size_t i = 0; i < s->n; i++) {
+		struct wd_pending *p;
+
 		if (frame_seen(w, &s->frames[i]))
 			continue;
-		if (fact(w, "stack.frame", s->frames[i].norm, 1, s->frames[i].index,
-			 s->section[0] ? s->section : NULL, s->frames[i].ref) < 0)
-			return -1;
+		if (w->nframes_out == w->capframes_out) {
+			w->capframes_out = w->capframes_out ? 2 * w->capframes_out : 64;
+			w->frames_out = xrealloc(w->frames_out, w->capframes_out * sizeof *w->frames_out);
+			w->frames_out_ref = xrealloc(w->frames_out_ref,
+						     w->capframes_out * sizeof *w->frames_out_ref);
+		}
+		p = &w->frames_out[w->nframes_out];
+		*p = (struct wd_pending){
+			.key = "stack.frame",
+			.value = xstrdup(s->frames[i].norm),
+			.text = s->section[0] ? xstrdup(s->section) : NULL,
+			.has_num = 1,
+			.num = s->frames[i].index,
+		};
+		w->frames_out_ref[w->nframes_out++] = s->frames[i].ref;
 		w->nframes_total++;
 	}
 	if (s->crash && stack_score(s) > stack_score(&w->best)) {
@@ -635,6 +701,26 @@ stack_end(struct wd *w)
 		stack_reset(s);
 	}
 	return 0;
+}
+
+/* Write the frames of finished stacks; frames of the line just stored
+ * (ref 0) point at it. */
+static int
+flush_frames(struct wd *w, int64_t rowid)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < w->nframes_out; i++) {
+		struct wd_pending *p = &w->frames_out[i];
+
+		if (rc == 0 && fact(w, p->key, p->value, 1, p->num, p->text,
+				    w->frames_out_ref[i] ? w->frames_out_ref[i] : rowid) < 0)
+			rc = -1;
+		free(p->value);
+		free(p->text);
+	}
+	w->nframes_out = 0;
+	return rc;
 }
 
 /* ---- lm ---- */
@@ -994,6 +1080,14 @@ analyze_key(struct wd *w, const char *key, const char *v, size_t vn)
 		case A_STACK:
 			stack_begin(w, 0, 1, 0);
 			w->parsed = "stack";
+			if (vn) {
+				char *copy = cap_dup(v, vn);
+
+				flat_stack(&w->cur, copy);
+				free(copy);
+				if (w->cur.n)
+					w->parsed = "stack.frame";
+			}
 			break;
 		case A_SYMBOL_BLOCK:
 			if (vn == 0)
@@ -1490,23 +1584,60 @@ wd_understand(struct wd *w, const char *line, size_t len, pcre2_match_data *md)
 	return 0;
 }
 
+/* Is s an !analyze key ("BUGCHECK_P1: ", "Arg2: ", "Arguments:")? */
 static int
-store_line(struct wd *w, const char *line, size_t len)
+key_at(const char *s)
 {
-	static const char sql[] =
-		"INSERT INTO text_lines(evidence_id, line, text, section, parsed) VALUES(?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = ingest_prepare(w->ing, sql, w->err);
+	size_t n = 0;
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, ingest_evidence_id(w->ing));
-	sqlite3_bind_int64(st, 2, w->lineno);
-	sqlite3_bind_text(st, 3, line, (int)len, SQLITE_STATIC);
-	ingest_bind_text(st, 4, w->section[0] ? w->section : NULL);
-	ingest_bind_text(st, 5, w->parsed);
-	if (ingest_step(w->ing, st, w->err) < 0)
-		return -1;
-	w->rowid = sqlite3_last_insert_rowid(ingest_db(w->ing));
+	if (!strncmp(s, "Arguments:", 10))
+		return 1;
+	if (!strncmp(s, "Arg", 3) && s[3] >= '1' && s[3] <= '4' && s[4] == ':')
+		return 1;
+	if (!isupper((unsigned char)s[0]))
+		return 0;
+	while (isupper((unsigned char)s[n]) || isdigit((unsigned char)s[n]) || s[n] == '_')
+		n++;
+	return n >= 3 && s[n] == ':' && (s[n + 1] == ' ' || s[n + 1] == '\0');
+}
+
+/* Pages that lost their line breaks run !analyze together ("DUMP_TYPE: 1
+ * BUGCHECK_P1: 1 BUGCHECK_P2: ..."): such a line is read piece by piece,
+ * cut before each key.  Returns the number of cuts (0: an ordinary line). */
+static size_t
+key_cuts(const char *line, size_t len, size_t *cuts, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 1; i < len && n < max; i++)
+		if (line[i - 1] == ' ' && key_at(line + i))
+			cuts[n++] = i;
+	return n >= 2 ? n : 0;
+}
+
+static int
+wd_understand_pieces(struct wd *w, const char *line, size_t len, pcre2_match_data *md)
+{
+	size_t cuts[256], n = key_cuts(line, len, cuts, 256), start = 0;
+	const char *parsed = NULL;
+
+	if (!n)
+		return wd_understand(w, line, len, md);
+	for (size_t i = 0; i <= n; i++) {
+		size_t end = i < n ? cuts[i] : len;
+		char *piece = cap_dup(line + start, end - start);
+		int rc;
+
+		w->parsed = NULL;
+		rc = wd_understand(w, piece, end - start, md);
+		free(piece);
+		if (rc < 0)
+			return -1;
+		if (w->parsed)
+			parsed = w->parsed;
+		start = end;
+	}
+	w->parsed = parsed;
 	return 0;
 }
 
@@ -1521,18 +1652,29 @@ wd_line(struct wd *w, const char *line, size_t len, pcre2_match_data *md)
 	int64_t code_ref = w->code_ref;
 	int rc = 0;
 
+	size_t plen = len;
+	char *copy;
+	const char *plain = tooltext_plain(line, &plen, &copy);
+
 	w->parsed = NULL;
 	w->npending = 0;
 	w->rowid = 0;
-	if (wd_understand(w, line, len, md) < 0)
+	if (wd_understand_pieces(w, plain, plen, md) < 0)
 		rc = -1;
-	if (rc == 0 && store_line(w, line, len) < 0)
+	free(copy);
+	if (rc == 0 && tooltext_store_line(w->ing, w->lineno, line, len, w->section[0] ? w->section : NULL,
+					   w->parsed, &w->rowid, w->err) < 0)
 		rc = -1;
 	if (rc == 0) {
 		if (w->parsed)
 			w->nunderstood++;
-		if (w->cur.n > nframes_before)
-			w->cur.frames[w->cur.n - 1].ref = w->rowid;
+		(void)nframes_before;
+		for (size_t i = 0; i < w->cur.n; i++)
+			if (!w->cur.frames[i].ref)
+				w->cur.frames[i].ref = w->rowid;
+		for (size_t i = 0; i < w->best.n; i++)
+			if (!w->best.frames[i].ref)
+				w->best.frames[i].ref = w->rowid;
 		if (w->nmodules > nmodules_before)
 			w->modules[w->nmodules - 1].ref = w->rowid;
 		if (w->code_ref != code_ref || (w->code_ref == 0 && w->code_rank))
@@ -1556,6 +1698,8 @@ wd_line(struct wd *w, const char *line, size_t len, pcre2_match_data *md)
 		if (w->vm_seen && w->vm_ref == 0)
 			w->vm_ref = w->rowid;
 	}
+	if (flush_frames(w, w->rowid) < 0)
+		rc = -1;
 	for (size_t i = 0; i < w->npending; i++) {
 		struct wd_pending *p = &w->pending[i];
 
@@ -1764,7 +1908,7 @@ wd_finish(struct wd *w, struct wb_err *err)
 		free(w->pending_symbol);
 		w->pending_symbol = NULL;
 	}
-	if (w->block == B_STACK && stack_end(w) < 0)
+	if ((w->block == B_STACK && stack_end(w) < 0) || flush_frames(w, 0) < 0)
 		return -1;
 	if (flush_resource(w) < 0 || flush_thread(w) < 0)
 		return -1;
@@ -1845,6 +1989,12 @@ wd_finish(struct wd *w, struct wb_err *err)
 static void
 wd_free(struct wd *w)
 {
+	for (size_t i = 0; i < w->nframes_out; i++) {
+		free(w->frames_out[i].value);
+		free(w->frames_out[i].text);
+	}
+	free(w->frames_out);
+	free(w->frames_out_ref);
 	free(w->seen);
 	stack_reset(&w->cur);
 	stack_reset(&w->best);

@@ -343,6 +343,56 @@ test_stack_layouts(void)
 	is_str(fact(ev, "fault.module", 0), "myfs.sys", "culprit: first driver above the trap frames");
 }
 
+/* What web pages make of debugger output: line breaks lost, stacks cut to
+ * frame numbers and symbols, runs of spaces turned into no-break spaces. */
+static void
+test_web_pastes(void)
+{
+	static const char flattened[] =
+		"    kd> !analyze -v \n"
+		"    * * * Bugcheck Analysis * * * \n"
+		"    CRITICAL_SERVICE_FAILED (5a) Arguments: Arg1: 0000000000000001 Arg2: ffffc50a2bfe7070 "
+		"Arg3: ffffa80b1a13d320 Arg4: ffffffffc0000428 Debugging \n"
+		"    DUMP_TYPE: 1 BUGCHECK_P1: 1 BUGCHECK_P2: ffffc50a2bfe7070 BUGCHECK_P3: ffffa80b1a13d320 "
+		"BUGCHECK_P4: ffffffffc0000428 BUGCHECK_STR: 0x5A_c0000428 \n"
+		"    PROCESS_NAME: System CURRENT_IRQL: 0 STACK_TEXT: ffffb601`2dc74948 fffff802`a2ff4b4a : "
+		"00000000`0000005a 00000000`00000001 : nt!KeBugCheckEx [d:\\os\\ke\\procstat.asm @ 127] "
+		"ffffb601`2dc74950 fffff802`a3205df3 : 00000000`00000000 00000000`00000006 : "
+		"nt!IopLoadDriver+0x19f8e6 \n"
+		"    MODULE_NAME: cryptflt IMAGE_NAME: cryptflt.sys IMAGE_VERSION: STACK_COMMAND: kb "
+		"FAILURE_BUCKET_ID: 0x5A_c0000428_IMAGE_cryptflt.sys OSBUILD: 14393 \n";
+	static const char abridged[] =
+		"# Child-SP RetAddr Call Site\n"
+		"00 nt!KeBugCheckEx\n"
+		"01 nt!KiPageFault+0x406\n"
+		"02 nt!IofCallDriver+0x4b\n"
+		"03 volsnap!VspQueryDeviceNameFromTarget+0x93\n"
+		"04 volsnap!VspDiagTrace+0x197\n"
+		"\n"
+		"Resource @ nt!PiEngineLock (0xfffff80001a81b80)\xc2\xa0\xc2\xa0\xc2\xa0 Exclusively owned\n";
+	int64_t ev = import_str(flattened, NULL);
+
+	ok(ev > 0, "!analyze with its line breaks lost imports");
+	is_str(fact(ev, "bugcheck.code", 0), "0x0000005A", "code from the run-together title");
+	is_str(fact(ev, "bugcheck.arg4", 0), "0xFFFFFFFFC0000428", "arguments from run-together Arg lines");
+	is_str(fact(ev, "fault.status", 0), "c0000428", "status from the bucket");
+	is_str(fact(ev, "fault.image_name", 0), "cryptflt.sys", "IMAGE_NAME from the middle of a line");
+	is_str(fact(ev, "fault.process", 0), "System", "PROCESS_NAME cut before the next key");
+	is_int(fact_num(ev, "stack.frame", "nt!IopLoadDriver+0x19f8e6"), 1, "run-together STACK_TEXT frames");
+	is_str(fact(ev, "fault.module", 0), "cryptflt.sys", "culprit from IMAGE_NAME (the stack is all kernel)");
+	is_int(count("SELECT count(*) FROM facts f JOIN text_lines t ON t.id = f.ref_id WHERE f.evidence_id = ? "
+		     "AND f.key = 'stack.frame' AND t.text LIKE '%STACK_TEXT:%'", ev), 2,
+	       "frames point at the line that holds them");
+
+	ev = import_str(abridged, "windbg");
+	is_int(fact_num(ev, "stack.frame", "volsnap!VspDiagTrace+0x197"), 4,
+	       "frame numbers and symbols only (an article's abridged stack)");
+	is_str(fact(ev, "fault.module", 0), "volsnap.sys", "culprit from the abridged stack");
+	is_str(fact(ev, "lock.exclusive", 0), "nt!PiEngineLock", "no-break spaces read as spaces");
+	is_int(count("SELECT count(*) FROM text_lines WHERE evidence_id = ? AND text LIKE '%\xc2\xa0%'", ev), 1,
+	       "the stored text keeps them");
+}
+
 static void
 test_irp_and_hints(void)
 {
@@ -619,6 +669,7 @@ main(void)
 	test_old_analyze();
 	test_new_analyze();
 	test_stack_layouts();
+	test_web_pastes();
 	test_irp_and_hints();
 	test_bad_and_hostile();
 	test_fltmc();
