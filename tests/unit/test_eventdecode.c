@@ -114,6 +114,30 @@ test_names(void)
 	is_str(eventdecode_level_word(EV_LEVEL_CRITICAL), "critical", "timeline level word");
 }
 
+static void
+test_recognize(void)
+{
+	const char *prov = NULL;
+	uint32_t id = 0;
+
+	ok(eventdecode_recognize("The computer has rebooted from a bugcheck.  The bugcheck was: 0x0000000a (0x1, 0x2, 0x3, 0x4).",
+				 &prov, &id) && !strcmp(prov, "BugCheck") && id == 1001,
+	   "bare bugcheck message is BugCheck/1001");
+	ok(eventdecode_recognize("Volume Shadow Copy Service error: Unexpected error querying for the\n"
+				 "IVssWriterCallback interface. hr = 0x80070005, Access is denied.\n. This is often "
+				 "caused by incorrect security settings in either the writer or requestor process.",
+				 &prov, &id) && !strcmp(prov, "VSS") && id == 8194,
+	   "re-wrapped VSS message is VSS/8194, not the shorter 12289");
+	ok(eventdecode_recognize("Volume Shadow Copy Service error: Unexpected error CreateFileW(x).  hr = 0x80070001.",
+				 &prov, &id) && id == 12289, "VSS 12289 by its own wording");
+	ok(eventdecode_recognize("The Foo service terminated unexpectedly.  It has done this 3 time(s).  The following "
+				 "corrective action will be taken in 5000 milliseconds: Restart the service.",
+				 &prov, &id) && id == 7031, "7031 beats the shorter 7034");
+	ok(!eventdecode_recognize("The quick brown fox jumps over the lazy dog.", &prov, &id),
+	   "ordinary text is not an event");
+	ok(!eventdecode_recognize("", &prov, &id), "empty text is not an event");
+}
+
 static int64_t
 store(wb_ingest *ing, struct ev_record *r, struct wb_err *err)
 {
@@ -227,6 +251,10 @@ test_store(void)
 		    "C:\\Windows\\MEMORY.DMP 1", "dump path, local-time flag carried");
 	check_query(c, "SELECT value FROM facts WHERE key = 'shutdown.unexpected'", "Kernel-Power/41",
 		    "unexpected shutdown marker");
+	check_query(c, "SELECT text LIKE '%BugcheckCode: 159%' FROM facts WHERE key = 'event' AND value = 'Kernel-Power/41'",
+		    "1", "41's event text carries the EventData BugcheckCode");
+	check_query(c, "SELECT value FROM facts WHERE key = 'bugcheck.name' AND ref_id = 2",
+		    "DRIVER_POWER_STATE_FAILURE", "bugcheck name from core/bugcheck.h");
 	check_query(c, "SELECT level || ' ' || summary FROM timeline WHERE kind = 'shutdown'",
 		    "critical Unexpected shutdown (Kernel-Power/41): bugcheck 0x0000009F",
 		    "shutdown on the timeline");
@@ -258,6 +286,7 @@ main(void)
 		return tap_skip_all("no temporary directory");
 	test_render();
 	test_names();
+	test_recognize();
 	test_store();
 	{
 		char *cmd = xasprintf("rm -rf '%s'", tmpdir);
