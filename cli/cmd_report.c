@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "../core/report.h"
 #include "../kb/report_kb.h"
@@ -24,74 +22,6 @@ static const char report_help[] = N_(
 	"  --now           state when the report was generated\n"
 	"  --window MIN    timeline: minutes either side of a key event (10)\n"
 	"  --lang ja       Japanese article texts where the article has them\n");
-
-/* The format a file name asks for (".html" -> html), or -1. */
-static int
-format_from_name(const char *path, enum report_format *fmt)
-{
-	const char *dot = strrchr(path, '.');
-
-	if (!dot || strchr(dot, '/'))
-		return -1;
-	if (!strcmp(dot, ".htm"))
-		dot = ".html";
-	return report_format_parse(dot + 1, fmt);
-}
-
-/* Write to something that is not a regular file (a device, a FIFO) as it
- * is: renaming over it would replace it. */
-static int
-write_special(wb_case *c, enum report_format fmt, const char *path, const struct report_opts *opts,
-	      struct wb_err *err)
-{
-	FILE *out = fopen(path, "w");
-	int rc;
-
-	if (!out)
-		return wb_errf(err, _("cannot write %s: %s"), path, strerror(errno));
-	rc = report_write(c, fmt, out, opts, err);
-	if (fclose(out) != 0 && rc == 0)
-		rc = wb_errf(err, _("cannot write %s: %s"), path, strerror(errno));
-	return rc;
-}
-
-/* Write to a temporary file next to path, then rename it over path: a
- * reader never sees half a report, and a failure leaves path untouched. */
-static int
-write_file(wb_case *c, enum report_format fmt, const char *path, const struct report_opts *opts,
-	   struct wb_err *err)
-{
-	struct stat sb;
-	char *tmp;
-	int fd, rc = -1;
-	FILE *out;
-
-	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
-		return write_special(c, fmt, path, opts, err);
-	tmp = xasprintf("%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0) {
-		wb_errf(err, _("cannot create %s: %s"), tmp, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	if (fchmod(fd, 0600) < 0 || !(out = fdopen(fd, "w"))) {
-		wb_errf(err, _("cannot write %s: %s"), tmp, strerror(errno));
-		close(fd);
-		goto out;
-	}
-	rc = report_write(c, fmt, out, opts, err);
-	if (rc == 0 && fsync(fileno(out)) < 0)
-		rc = wb_errf(err, _("cannot write %s: %s"), path, strerror(errno));
-	if (fclose(out) != 0 && rc == 0)
-		rc = wb_errf(err, _("cannot write %s: %s"), path, strerror(errno));
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = wb_errf(err, _("cannot write %s: %s"), path, strerror(errno));
-out:
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
 
 int
 cmd_report(int argc, char **argv)
@@ -136,7 +66,7 @@ cmd_report(int argc, char **argv)
 	if (format && report_format_parse(format, &fmt) < 0)
 		return cli_usage("report", _("unknown format '%s' (md, html, txt or json)"), format);
 	if (!format && output)
-		format_from_name(output, &fmt);
+		report_format_from_path(output, &fmt);
 	if (output && !*output)
 		return cli_usage("report", _("-o needs a file name"));
 	if (!(c = cli_open_case(argv[optind], CASE_READONLY)))
@@ -150,7 +80,7 @@ cmd_report(int argc, char **argv)
 		opts.annotate_ctx = &rk;
 	}
 	if (output)
-		rc = write_file(c, fmt, output, &opts, &err);
+		rc = report_save(c, fmt, output, &opts, &err);
 	else
 		rc = report_write(c, fmt, stdout, &opts, &err);
 	case_close(c);

@@ -1,9 +1,12 @@
 /* Case reports: the case database as one JSON model, rendered four ways. */
 #include "report.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "jsonout.h"
 #include "sanitize.h"
@@ -1510,5 +1513,70 @@ report_write(wb_case *c, enum report_format fmt, FILE *out, const struct report_
 		return -1;
 	rc = report_render(m, fmt, out, err);
 	json_decref(m);
+	return rc;
+}
+
+int
+report_format_from_path(const char *path, enum report_format *fmt)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (!dot || strchr(dot, '/'))
+		return -1;
+	if (!strcmp(dot, ".htm"))
+		dot = ".html";
+	return report_format_parse(dot + 1, fmt);
+}
+
+/* Renaming over a device or a FIFO would replace it: write it in place. */
+static int
+save_in_place(wb_case *c, enum report_format fmt, const char *path, const struct report_opts *opts,
+	      struct wb_err *err)
+{
+	FILE *out = fopen(path, "w");
+	int rc;
+
+	if (!out)
+		return wb_errf(err, _("cannot write %s: %s"), path, strerror(errno));
+	rc = report_write(c, fmt, out, opts, err);
+	if (fclose(out) != 0 && rc == 0)
+		rc = wb_errf(err, _("cannot write %s: %s"), path, strerror(errno));
+	return rc;
+}
+
+int
+report_save(wb_case *c, enum report_format fmt, const char *path, const struct report_opts *opts,
+	    struct wb_err *err)
+{
+	struct stat sb;
+	char *tmp;
+	int fd, rc = -1;
+	FILE *out;
+
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
+		return save_in_place(c, fmt, path, opts, err);
+	tmp = xasprintf("%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0) {
+		wb_errf(err, _("cannot create %s: %s"), path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	/* mkstemp() makes 0600 files; say so whatever the libc. */
+	if (fchmod(fd, 0600) < 0 || !(out = fdopen(fd, "w"))) {
+		wb_errf(err, _("cannot write %s: %s"), path, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	rc = report_write(c, fmt, out, opts, err);
+	if (rc == 0 && (fflush(out) != 0 || fsync(fileno(out)) < 0))
+		rc = wb_errf(err, _("cannot write %s: %s"), path, strerror(errno));
+	if (fclose(out) != 0 && rc == 0)
+		rc = wb_errf(err, _("cannot write %s: %s"), path, strerror(errno));
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = wb_errf(err, _("cannot write %s: %s"), path, strerror(errno));
+out:
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
 	return rc;
 }

@@ -63,5 +63,14 @@ int report_render(json_t *model, enum report_format fmt, FILE *out, struct wb_er
 /* report_model() + report_render(). */
 int report_write(wb_case *c, enum report_format fmt, FILE *out, const struct report_opts *opts,
 		 struct wb_err *err);
+/* Write the report to a file, mode 0600, through a temporary file in the
+ * same directory and a rename: a reader never sees half a report and a
+ * failure leaves an old file as it was.  A path that is not a regular file
+ * (a device, a FIFO) is written in place. */
+int report_save(wb_case *c, enum report_format fmt, const char *path, const struct report_opts *opts,
+		struct wb_err *err);
+/* The format a file name asks for by its extension (.md, .html/.htm, .txt,
+ * .json).  Returns 0, or -1 when it does not say. */
+int report_format_from_path(const char *path, enum report_format *fmt);
 
 #endif

@@ -43,6 +43,16 @@ is "$(head -1 "$TEST_TMP/forced.html")" '# Case report: rep' "--format wins over
 run_wb 1 report rep -o "$TEST_TMP/nodir/r.md"
 like "$ERR" "^wb: cannot create $TEST_TMP/nodir/r.md" "unwritable -o names the file"
 is "$(ls "$TEST_TMP" | grep -c '\.md\.')" 0 "no temporary file left behind"
+# Something that is not a regular file is written in place, not replaced.
+if mkfifo "$TEST_TMP/fifo" 2>/dev/null; then
+	timeout 20 cat "$TEST_TMP/fifo" >"$TEST_TMP/fifo.out" &
+	run_wb 0 report rep -o "$TEST_TMP/fifo"
+	wait
+	[ -p "$TEST_TMP/fifo" ]
+	ok $? "-o on a FIFO leaves the FIFO"
+	cmp -s "$TEST_TMP/fifo.out" "$TEST_TMP/stdout.md"
+	ok $? "and writes the report through it"
+fi
 if [ -c /dev/full ]; then
 	"$WB" report rep >/dev/full 2>"$TEST_TMP/err"
 	is "$?" 1 "a full standard output is an error"
