@@ -196,7 +196,8 @@ struct wd {
 	int have_crash_ts;
 
 	struct wd_stack cur, best;
-	uint64_t *seen;		/* frame_seen()'s hash set */
+	uint64_t *seen;		/* seen_before()'s hash set */
+	ssize_t lm_current;	/* module the lmv detail lines describe, -1 none */
 	size_t nseen, capseen;
 	size_t nframes_total;
 
@@ -627,12 +628,12 @@ stack_score(const struct wd_stack *s)
 	return 1;
 }
 
-/* Frames already written (module!symbol+off at index), so that the same
- * stack shown by STACK_TEXT, k and kv is written once. */
+/* A set of 64-bit hashes: what was already written (a frame at an index,
+ * an lm row), so that output shown twice (STACK_TEXT then k, lm then lmv)
+ * gives one fact. */
 static int
-frame_seen(struct wd *w, const struct wd_frame *f)
+seen_before(struct wd *w, uint64_t h)
 {
-	uint64_t h = fnv1a(1469598103934665603ULL ^ (uint64_t)(f->index + 1), f->norm);
 	size_t mask, i;
 
 	if (!h)
@@ -659,6 +660,12 @@ frame_seen(struct wd *w, const struct wd_frame *f)
 	w->seen[i] = h;
 	w->nseen++;
 	return 0;
+}
+
+static int
+frame_seen(struct wd *w, const struct wd_frame *f)
+{
+	return seen_before(w, fnv1a(1469598103934665603ULL ^ (uint64_t)(f->index + 1), f->norm));
 }
 
 /* Close the current stack: write its frames (each frame once) and keep it
@@ -748,8 +755,27 @@ parse_lm_row(struct wd *w, const char *line, int unloaded)
 	if (tn[0] < 8 || tn[1] < 8 || parse_hex(tok[0], tn[0], &base) < 0 ||
 	    parse_hex(tok[1], tn[1], &end) < 0 || end <= base || tn[2] > 128)
 		return -1;
+	w->parsed = "module.loaded";
+	{
+		char *name = cap_dup(tok[2], tn[2]);
+		int dup = seen_before(w, fnv1a(0x6c6d ^ base ^ (end << 1), name));
+
+		/* The same module listed again (lm, then lmvm): later details
+		 * belong to its first row. */
+		w->lm_current = -1;
+		for (size_t i = w->nmodules; dup && i-- > 0;)
+			if (w->modules[i].base == base && w->modules[i].end == end &&
+			    strlen(w->modules[i].name) == tn[2] && !memcmp(w->modules[i].name, tok[2], tn[2])) {
+				w->lm_current = (ssize_t)i;
+				break;
+			}
+		free(name);
+		if (dup)
+			return 0;
+	}
 	if (w->nmodules == MAX_MODULES)
 		return 0;
+	w->lm_current = (ssize_t)w->nmodules;
 	if (w->nmodules == w->capmodules) {
 		w->capmodules = w->capmodules ? w->capmodules * 2 : 64;
 		w->modules = xrealloc(w->modules, w->capmodules * sizeof *w->modules);
@@ -792,9 +818,9 @@ lm_detail(struct wd *w, const char *key, const char *value)
 	struct wd_module *m;
 	char *d;
 
-	if (!w->nmodules)
+	if (w->lm_current < 0 || (size_t)w->lm_current >= w->nmodules)
 		return;
-	m = &w->modules[w->nmodules - 1];
+	m = &w->modules[w->lm_current];
 	if (!strcmp(key, "Image name") && *value && strlen(value) < 128) {
 		free(m->image);
 		m->image = xstrdup(value);
@@ -2028,7 +2054,7 @@ wd_free(struct wd *w)
 static int
 windbg_import(wb_ingest *ing, struct wb_err *err)
 {
-	struct wd w = {.ing = ing, .err = err};
+	struct wd w = {.ing = ing, .err = err, .lm_current = -1};
 	wb_textin *t;
 	pcre2_match_data *md;
 	const char *line;

@@ -435,6 +435,34 @@ test_irp_and_hints(void)
 }
 
 static void
+test_lm_twice(void)
+{
+	static const char text[] =
+		"1: kd> lm\n"
+		"start             end                 module name\n"
+		"fffff801`63ec0000 fffff801`649a7000   gfxdrv   T (no symbols)           \n"
+		"fffff801`60000000 fffff801`60400000   nt         (pdb symbols)          c:\\sym\\ntkrnlmp.pdb\n"
+		"\n"
+		"1: kd> lmvm gfxdrv\n"
+		"Browse full module list\n"
+		"start             end                 module name\n"
+		"fffff801`63ec0000 fffff801`649a7000   gfxdrv   T (no symbols)           \n"
+		"    Loaded symbol image file: gfxdrv.sys\n"
+		"    Image path: \\SystemRoot\\system32\\DRIVERS\\gfxdrv.sys\n"
+		"    Image name: gfxdrv.sys\n"
+		"    Timestamp:        Wed Jul  8 15:43:44 2015 (559DA7A0)\n";
+	int64_t ev = import_str(text, NULL);
+
+	is_int(count("SELECT count(*) FROM facts WHERE evidence_id = ? AND key = 'module.loaded'", ev), 2,
+	       "a module listed by lm and again by lmvm is one fact");
+	ok(fact_num(ev, "module.loaded", "gfxdrv.sys") >= 0, "named by lmvm's Image name");
+	ok(strstr(fact(ev, "module.loaded", 1), "559DA7A0") != NULL, "with lmvm's details: %s",
+	   fact(ev, "module.loaded", 1));
+	is_int(count("SELECT count(*) FROM text_lines WHERE evidence_id = ? AND parsed = 'module.loaded'", ev), 7,
+	       "rows and detail lines marked");
+}
+
+static void
 test_bad_and_hostile(void)
 {
 	struct wb_err err;
@@ -671,6 +699,7 @@ main(void)
 	test_stack_layouts();
 	test_web_pastes();
 	test_irp_and_hints();
+	test_lm_twice();
 	test_bad_and_hostile();
 	test_fltmc();
 	test_vssadmin();
