@@ -332,6 +332,30 @@ lower(char *s)
 
 /* ---- stacks ---- */
 
+/* kp prints each function's parameters: "foo(int a = 0n1, char * b = ...)".
+ * Returns where the name ends without them ("operator()" keeps its own). */
+static const char *
+strip_parameters(const char *sym, const char *end)
+{
+	const char *p = end;
+	int depth = 0;
+
+	if (end <= sym || end[-1] != ')')
+		return end;
+	while (p > sym) {
+		p--;
+		if (*p == ')')
+			depth++;
+		else if (*p == '(' && --depth == 0)
+			break;
+	}
+	if (depth != 0 || p == sym)
+		return end;
+	if (p - sym >= 8 && !memcmp(p - 8, "operator", 8))
+		return end;	/* "operator()" itself */
+	return p;
+}
+
 /* A call site: "module!symbol+0xoff", "module+0xoff", "module!symbol"
  * (x86 "NT!_RtlMoveMemory@12+0x3e", C++ "nt! ?? ::FNODOBFM::`string'+0x7bde",
  * SYMBOL_NAME "Driver+11b1" when hex_no_prefix) or a raw "0x..." address. */
@@ -390,6 +414,7 @@ parse_call_site(const char *s, size_t n, int hex_no_prefix, struct wd_frame *f)
 		const char *sym = bang + 1;
 		const char *end = plus ? plus : s + n;
 
+		end = strip_parameters(sym, end);
 		if (end > sym)
 			f->symbol = cap_dup(sym, (size_t)(end - sym));
 	}

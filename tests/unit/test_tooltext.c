@@ -328,7 +328,13 @@ test_stack_layouts(void)
 		"02       140 fffff803`7a483e50 fffff803`768620e3     nt!KiDoubleFaultAbort+0x2c3\n"
 		"03        50 (Inline Function) --------`--------     myfs!AllocZero+0x16 [c:\\src\\myfs\\alloc.h @ 114]\n"
 		"04         0 ffff8402`8b90a290 fffff803`baae9995     myfs!Dispatch<<lambda_1> >+0x3a [c:\\src\\x.c @ 97]\n"
-		"05        30 ffff8402`8b90a2c0 fffff803`baae643b     nt! ?? ::FNODOBFM::`string'+0x7bde\n";
+		"05        30 ffff8402`8b90a2c0 fffff803`baae643b     nt! ?? ::FNODOBFM::`string'+0x7bde\n"
+		"\n"
+		"0:000> kp\n"
+		" # Child-SP          RetAddr           Call Site\n"
+		"00 00000089`2f7fe6b8 00007ffa`db88dae4 app!Parse(char * text = 0x00000089`2f7fe700 \"x\", int n = 0n3)+0x2a [c:\\src\\p.c @ 12]\n"
+		"01 00000089`2f7fe6c0 00007ff6`1a2b3c4d app!<lambda_1>::operator()(int x = 0n1)+0x10\n"
+		"02 00000089`2f7fe760 00000000`00000000 app!Run::operator()+0x8\n";
 	int64_t ev = import_str(text, "windbg");
 
 	ok(ev > 0, "user-mode and kf stacks import");
@@ -337,6 +343,9 @@ test_stack_layouts(void)
 	is_int(fact_num(ev, "stack.frame", "myfs!AllocZero+0x16"), 3, "inline frame, source cut");
 	is_int(fact_num(ev, "stack.frame", "myfs!Dispatch<<lambda_1> >+0x3a"), 4, "template names kept");
 	is_int(fact_num(ev, "stack.frame", "nt! ?? ::FNODOBFM::`string'+0x7bde"), 5, "odd names with spaces kept");
+	is_int(fact_num(ev, "stack.frame", "app!Parse+0x2a"), 0, "kp parameters dropped from the name");
+	is_int(fact_num(ev, "stack.frame", "app!<lambda_1>::operator()+0x10"), 1, "operator() keeps its parentheses");
+	is_int(fact_num(ev, "stack.frame", "app!Run::operator()+0x8"), 2, "operator() without kp parameters");
 	is_str(fact(ev, "bugcheck.code", 0), "0x0000007F", "KiDoubleFaultAbort implies 0x7F");
 	ok(strstr(fact(ev, "bugcheck.code", 1), "implied by nt!KiDoubleFaultAbort") != NULL, "and says so");
 	is_str(fact(ev, "bugcheck.arg1", 0), "0x8", "P1 8 = double fault");
