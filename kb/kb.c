@@ -1019,11 +1019,33 @@ looks_like_key(const char *s, size_t n)
 	return s[n - 1] != '.';
 }
 
+/* "bugcheck.arg1" then "arg4": add bugcheck.arg1 .. bugcheck.arg4. */
+static void
+add_range(struct wb_kb *kb, const char *first, const char *last)
+{
+	const char *dot = strrchr(first, '.');
+	size_t stem = strcspn(last, "0123456789");
+	long from, to;
+
+	if (!last[stem] || strncmp(dot + 1, last, stem) || dot[1 + stem] < '0' || dot[1 + stem] > '9') {
+		keys_add(kb, last);
+		return;
+	}
+	from = strtol(dot + 1 + stem, NULL, 10);
+	to = strtol(last + stem, NULL, 10);
+	for (long i = from; i <= to && i - from < 16; i++) {
+		char *key = xasprintf("%.*s%.*s%ld", (int)(dot + 1 - first), first, (int)stem, last, i);
+
+		keys_add(kb, key);
+		free(key);
+	}
+}
+
 int
 kb_read_facts_doc(struct wb_kb *kb, const char *path, struct wb_err *err)
 {
 	FILE *f = fopen(path, "r");
-	char line[4096];
+	char line[4096], prev[256];
 	bool in_sections = false;
 
 	if (!f)
@@ -1042,6 +1064,7 @@ kb_read_facts_doc(struct wb_kb *kb, const char *path, struct wb_err *err)
 		if (!end)
 			continue;
 		*end = '\0';
+		prev[0] = '\0';
 		while ((p = strchr(p, '`'))) {
 			char *q = strchr(p + 1, '`');
 
@@ -1049,7 +1072,11 @@ kb_read_facts_doc(struct wb_kb *kb, const char *path, struct wb_err *err)
 				break;
 			if (looks_like_key(p + 1, (size_t)(q - p - 1))) {
 				*q = '\0';
-				keys_add(kb, p + 1);
+				if (!strchr(p + 1, '.') && strchr(prev, '.'))
+					add_range(kb, prev, p + 1);	/* "`bugcheck.arg1` .. `arg4`" */
+				else
+					keys_add(kb, p + 1);
+				snprintf(prev, sizeof prev, "%s", p + 1);
 			}
 			p = q + 1;
 		}

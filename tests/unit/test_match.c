@@ -206,7 +206,10 @@ vss_neg_tracing_off(struct fb *b, int v)
 {
 	vss_pos(b, v);
 	evidence(b, "registry");
-	fact(b, "registry", "HKLM\\SYSTEM\\CurrentControlSet\\Services\\VSS\\Diag\\(Default)", NO_NUM, "Disabled");
+	if (v % 2)	/* the registry importer's summary fact */
+		fact(b, "vss.diag", "disabled", NO_NUM, "(Default) = Disabled: legacy VSS tracing is off");
+	else
+		fact(b, "registry", "HKLM\\SYSTEM\\CurrentControlSet\\Services\\VSS\\Diag\\(Default)", NO_NUM, "Disabled");
 }
 
 /* symantec-kstack-0x7f */
@@ -240,6 +243,15 @@ sav_neg_other_av(struct fb *b, int v)
 	modules(b, (const char *const[]){"ntkrnlpa.exe", "naiavf5x.sys", "mfehidk.sys", NULL});
 	if (v % 2)
 		stack(b, stackv, true);
+}
+
+static void
+sav_neg_tuned(struct fb *b, int v)
+{
+	sav_pos(b, v * 2);
+	evidence(b, "registry");
+	fact(b, "av.kstack_min_free", "0x00002200", 0x2200,
+	     "HKLM\\SOFTWARE\\INTEL\\LANDesk\\VirusProtect6\\CurrentVersion\\Storages\\Filesystem\\RealTimeScan\\KStackMinFree");
 }
 
 static void
@@ -594,10 +606,11 @@ static const struct scenario scenarios[] = {
 	{"vss-legacy-trace-bugcheck", "0x7E/0x50, 2016/2019, k/kv/!analyze layouts", vss_pos, 12, true},
 	{"vss-legacy-trace-bugcheck", "fixed build 20348", vss_neg_fixed_build, 4, false},
 	{"vss-legacy-trace-bugcheck", "same stop from another driver", vss_neg_other_driver, 4, false},
-	{"vss-legacy-trace-bugcheck", "legacy tracing already disabled", vss_neg_tracing_off, 2, false},
+	{"vss-legacy-trace-bugcheck", "legacy tracing already disabled", vss_neg_tracing_off, 4, false},
 	{"symantec-kstack-0x7f", "0x7F double fault with SAV drivers", sav_pos, 8, true},
 	{"symantec-kstack-0x7f", "0x7F with another antivirus", sav_neg_other_av, 4, false},
 	{"symantec-kstack-0x7f", "SAV loaded, other stop", sav_neg_other_stop, 2, false},
+	{"symantec-kstack-0x7f", "KStackMinFree already 0x2200", sav_neg_tuned, 2, false},
 	{"azure-critical-service-failed", "0x5A with c0000428 driver", azure_pos, 8, true},
 	{"azure-critical-service-failed", "same driver, other stops", azure_neg, 4, false},
 	{"vmware-vshield-drivers", "crash or hang in vsepflt/vnetflt", vmw_pos, 6, true},
