@@ -698,10 +698,9 @@ tui_run(wb_case *c, struct wb_err *err)
 			continue;
 		if (rc == KEY_CODE_YES && wch == KEY_RESIZE) {
 			layout(a);
+			/* text views wrap at the width: rebuild them too */
 			for (int i = 0; i < a->depth; i++)
-				list_set_height(&a->stack[i]->list, app_list_height(a, a->stack[i]));
-			for (int i = 0; i < a->depth; i++)
-				list_reload(&a->stack[i]->list);
+				app_refresh_view(a->stack[i]);
 			mask |= REDRAW_ALL;
 			continue;
 		}

@@ -188,6 +188,29 @@ draw_text(struct wb_app *a, int y, int x, int w, int skip, enum wb_style st, boo
 	return used;
 }
 
+size_t
+draw_fit(struct wb_app *a, const char *s, int w)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t space = 0;
+	int used = 0;
+	unsigned cp;
+	wchar_t wc;
+
+	while (*p) {
+		size_t k = next_cp(p, &cp);
+		int cw = cp_width(a, cp, &wc);
+
+		if (used + cw > w)
+			return space ? space : (size_t)(p - (const unsigned char *)s);
+		used += cw;
+		p += k;
+		if (cp == ' ')
+			space = (size_t)(p - (const unsigned char *)s);
+	}
+	return (size_t)(p - (const unsigned char *)s);
+}
+
 void
 draw_fill(struct wb_app *a, int y, int x, int w, enum wb_style st)
 {
@@ -389,7 +412,7 @@ draw_body(struct wb_app *a, struct view *v)
 	if (dh > 0) {
 		struct wb_buf d = {0};
 		const struct list_row *r = list_cur(l);
-		char *line, *save = NULL;
+		char *line, *save = NULL, *clean;
 		int skip = v->detail_skip;
 
 		draw_fill(a, y, 0, a->cols, ST_BAR);
@@ -399,14 +422,27 @@ draw_body(struct wb_app *a, struct view *v)
 		y++;
 		if (r)
 			v->ops->detail(v, r, &d);
-		for (line = d.data ? strtok_r(d.data, "\n", &save) : NULL; line && y < a->body_y + a->body_h;
+		/* sanitised here so that long lines can be wrapped by width */
+		clean = sanitize_dup(d.data ? d.data : "", SANITIZE_KEEP_NEWLINES | SANITIZE_TABS_AS_SPACE);
+		for (line = strtok_r(clean, "\n", &save); line && y < a->body_y + a->body_h;
 		     line = strtok_r(NULL, "\n", &save)) {
-			if (skip > 0) {
-				skip--;
-				continue;
+			while (*line && y < a->body_y + a->body_h) {
+				size_t n = draw_fit(a, line, a->cols - 1);
+				char keep;
+
+				if (!n)
+					n = strlen(line);
+				keep = line[n];
+				line[n] = '\0';
+				if (skip > 0)
+					skip--;
+				else
+					draw_text(a, y++, 1, a->cols - 1, 0, ST_NORMAL, true, line);
+				line[n] = keep;
+				line += n;
 			}
-			draw_text(a, y++, 1, a->cols - 1, 0, ST_NORMAL, true, line);
 		}
+		free(clean);
 		buf_fini(&d);
 	}
 }

@@ -1,10 +1,34 @@
 /* Crash dump viewer: bug check explained, culprit and why; modules, frames. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/bugcheck.h"
 #include "tui.h"
+
+/* The dump's detail JSON as "key: value" lines. */
+static void
+add_detail(struct view *v, const char *text)
+{
+	json_t *d = json_loads(text, 0, NULL), *val;
+	const char *key;
+
+	if (!json_is_object(d)) {
+		text_view_add_wrap(v, ST_DIM, NULL, 2, text);
+		json_decref(d);
+		return;
+	}
+	json_object_foreach(d, key, val) {
+		char *s = json_is_string(val) ? xstrdup(json_string_value(val)) : json_dumps(val, JSON_ENCODE_ANY);
+		char *line = xasprintf("%s: %s", key, s ? s : "");
+
+		text_view_add_wrap(v, ST_DIM, NULL, 2, line);
+		free(line);
+		free(s);
+	}
+	json_decref(d);
+}
 
 static void
 dump_build(struct view *v)
@@ -46,9 +70,9 @@ dump_build(struct view *v)
 		text_view_add(v, ST_NORMAL, NULL, _("Windows     build %s, %s, %s, %s processors"), T(7), T(8), T(9), T(10));
 		text_view_add(v, ST_NORMAL, NULL, "%s", "");
 		text_view_add(v, ST_TITLE, NULL, _("Culprit     %s"), T(12));
-		text_view_add(v, ST_NORMAL, NULL, _("  because   %s"), T(13));
+		text_view_add_wrap(v, ST_NORMAL, NULL, 12, T(13));
 		if (sqlite3_column_text(s, 14))
-			text_view_add(v, ST_DIM, NULL, "  %s", T(14));
+			add_detail(v, T(14));
 		text_view_add(v, ST_NORMAL, NULL, "%s", "");
 		snprintf(ref, sizeof ref, "modules:%lld", (long long)id);
 		text_view_add(v, ST_MARK, ref, _("Modules: %lld (Enter: list, sort, filter)"),

@@ -169,8 +169,12 @@ add_clauses(struct view *v, const struct kb_article *art, json_t *list, const ch
 
 		text_view_add(v, ST_NORMAL, NULL, "  %s [%s] %s", mark, jstr(c, "kind") ? jstr(c, "kind") : "",
 			      clause_text(a, art, c, false));
-		if (!facts && collect)
-			text_view_add(v, ST_WARNING, NULL, _("      collect: %s"), collect);
+		if (!facts && collect) {
+			char *c2 = xasprintf(_("collect: %s"), collect);
+
+			text_view_add_wrap(v, ST_WARNING, NULL, 6, c2);
+			free(c2);
+		}
 		json_array_foreach(json_object_get(c, "facts"), k, f) {
 			char *ref = NULL;
 
@@ -190,15 +194,11 @@ static void
 add_text(struct view *v, const char *label, const struct kb_text *t)
 {
 	const char *s = kb_text_get(t, v->app->lang);
-	char *copy, *line, *save = NULL;
 
 	if (!s || !*s)
 		return;
 	text_view_add(v, ST_TITLE, NULL, "%s", label);
-	copy = xstrdup(s);
-	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		text_view_add(v, ST_NORMAL, NULL, "  %s", line);
-	free(copy);
+	text_view_add_wrap(v, ST_NORMAL, NULL, 2, s);
 }
 
 static void
@@ -226,7 +226,7 @@ why_build(struct view *v)
 			      (long long)json_integer_value(json_object_get(d, "required_hit")),
 			      (long long)json_integer_value(json_object_get(d, "required")));
 		if (jstr(d, "why_rank"))
-			text_view_add(v, ST_DIM, NULL, "%s", jstr(d, "why_rank"));
+			text_view_add_wrap(v, ST_DIM, NULL, 0, jstr(d, "why_rank"));
 		if (json_array_size(json_object_get(d, "excluded_by"))) {
 			text_view_add(v, ST_TITLE, NULL, "%s", _("Ruled out by"));
 			add_clauses(v, art, json_object_get(d, "excluded_by"), "x", true);

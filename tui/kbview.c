@@ -69,15 +69,11 @@ static void
 add_text(struct view *v, const char *label, const struct kb_text *t)
 {
 	const char *s = kb_text_get(t, v->app->lang);
-	char *copy, *line, *save = NULL;
 
 	if (!s || !*s)
 		return;
 	text_view_add(v, ST_TITLE, NULL, "%s", label);
-	copy = xstrdup(s);
-	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		text_view_add(v, ST_NORMAL, NULL, "  %s", line);
-	free(copy);
+	text_view_add_wrap(v, ST_NORMAL, NULL, 2, s);
 }
 
 static void

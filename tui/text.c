@@ -5,7 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "../core/sanitize.h"
 #include "tui.h"
 
 int
@@ -62,6 +64,32 @@ text_view_add(struct view *v, enum wb_style st, const char *ref, const char *fmt
 	}
 	free(text);
 	sqlite3_free(sql);
+}
+
+void
+text_view_add_wrap(struct view *v, enum wb_style st, const char *ref, int indent, const char *text)
+{
+	/* sanitised first (drawing does it again, harmlessly) so that widths
+	 * are those of what will be drawn */
+	char *clean = sanitize_dup(text ? text : "", SANITIZE_KEEP_NEWLINES | SANITIZE_TABS_AS_SPACE);
+	char *line, *save = NULL;
+	int w = v->app->cols - indent - 1;
+
+	if (w < 10)
+		w = 10;
+	for (line = strtok_r(clean, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		while (*line) {
+			size_t n = draw_fit(v->app, line, w);
+
+			if (!n)
+				n = strlen(line);
+			text_view_add(v, st, ref, "%*s%.*s", indent, "", (int)n, line);
+			line += n;
+			while (*line == ' ')
+				line++;
+		}
+	}
+	free(clean);
 }
 
 void

@@ -165,6 +165,9 @@ void draw_init(struct wb_app *a);	/* colours, after initscr() */
 int draw_text(struct wb_app *a, int y, int x, int w, int skip, enum wb_style st,
 	      bool hl, const char *s);
 void draw_fill(struct wb_app *a, int y, int x, int w, enum wb_style st);
+/* Bytes of the longest prefix of s (sanitised UTF-8) that fits in w
+ * columns, cut after a space when there is one. */
+size_t draw_fit(struct wb_app *a, const char *s, int w);
 /* Columns s takes on screen after sanitising. */
 int draw_width(struct wb_app *a, const char *s);
 /* The whole screen from state, according to the redraw mask. */
@@ -294,6 +297,9 @@ void text_view_clear(struct view *v);
 /* Append a line (untrusted text is fine); ref is "table:id" to jump to, or NULL. */
 void text_view_add(struct view *v, enum wb_style st, const char *ref, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Append text (untrusted is fine) wrapped at the screen width, each line
+ * indented by indent columns. */
+void text_view_add_wrap(struct view *v, enum wb_style st, const char *ref, int indent, const char *text);
 void text_view_done(struct view *v);
 /* Default row drawing of a text view (style, text). */
 void text_view_draw_row(struct view *v, const struct list_row *r, int y, int w, bool sel);
