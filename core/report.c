@@ -1184,10 +1184,30 @@ heading_own(struct writer *w, int level, char *text)
 	free(text);
 }
 
+/* How many findings stand confirmed or dismissed. */
+static void
+count_decided(json_t *findings, size_t *confirmed, size_t *dismissed)
+{
+	json_t *f;
+	size_t i;
+
+	*confirmed = *dismissed = 0;
+	json_array_foreach(findings, i, f) {
+		const char *state = text_of(json_object_get(f, "decision"), "state");
+
+		if (state && !strcmp(state, "confirmed"))
+			++*confirmed;
+		else if (state && !strcmp(state, "dismissed"))
+			++*dismissed;
+	}
+}
+
 static void
 render_case(struct writer *w, json_t *m)
 {
-	json_t *c = json_object_get(m, "case");
+	json_t *c = json_object_get(m, "case"), *ev;
+	long long records = 0;
+	size_t confirmed, dismissed, i;
 
 	w->ops->heading(w, 2, _("Summary"));
 	w->ops->field(w, _("Case"), or_dash(text_of(c, "name")));
@@ -1196,6 +1216,13 @@ render_case(struct writer *w, json_t *m)
 	w->ops->field(w, _("Status"), or_dash(text_of(c, "status")));
 	w->ops->field(w, _("Time zone"), or_dash(text_of(c, "timezone")));
 	w->ops->field(w, _("Created"), or_dash(text_of(c, "created")));
+	json_array_foreach(json_object_get(m, "evidence"), i, ev)
+		records += int_of(ev, "records");
+	field_own(w, _("Evidence"), xasprintf(_("files: %zu, records: %lld"),
+					      json_array_size(json_object_get(m, "evidence")), records));
+	count_decided(json_object_get(m, "findings"), &confirmed, &dismissed);
+	field_own(w, _("Findings"), xasprintf(_("%zu (confirmed: %zu, dismissed: %zu)"),
+					      json_array_size(json_object_get(m, "findings")), confirmed, dismissed));
 	if (text_of(m, "generated_at"))
 		w->ops->field(w, _("Generated"), text_of(m, "generated_at"));
 }
@@ -1212,8 +1239,11 @@ render_evidence(struct writer *w, json_t *m)
 	json_array_foreach(arr, i, ev) {
 		const char *scope = text_of(ev, "hash_scope");
 		long long more = int_of(ev, "warnings_total") - (long long)json_array_size(json_object_get(ev, "warnings"));
+		const char *path = or_dash(text_of(ev, "path"));
+		const char *base = strrchr(path, '/') && strrchr(path, '/')[1] ? strrchr(path, '/') + 1 : path;
 
-		heading_own(w, 3, xasprintf(_("Evidence %lld: %s"), int_of(ev, "id"), or_dash(text_of(ev, "kind"))));
+		heading_own(w, 3, xasprintf(_("Evidence %lld: %s (%s)"), int_of(ev, "id"), base,
+					    or_dash(text_of(ev, "kind"))));
 		w->ops->field(w, _("Path"), or_dash(text_of(ev, "path")));
 		field_own(w, _("Size"), xasprintf(_("%lld bytes"), int_of(ev, "size")));
 		if (scope && strcmp(scope, "full"))
