@@ -94,15 +94,14 @@ print_result(wb_case *c, const struct match_result *r, bool json, const char *la
 		printf(_("No documented issue matches the evidence yet.\n"));
 	for (size_t i = 0; i < r->n; i++) {
 		const struct match_finding *f = &r->findings[i];
-		char *reason, *decision = c ? match_decision(c, f->article->id, &reason) : NULL;
+		char *reason = NULL, *decision = c ? match_decision(c, f->article->id, &reason) : NULL;
 
 		if (json)
 			json_array_append_new(arr, match_finding_json(f, decision, lang));
 		else
 			print_finding(i + 1, f, decision, reason, lang);
 		free(decision);
-		if (c)
-			free(reason);
+		free(reason);
 	}
 	if (json)
 		return jsonout_print(arr, stdout) < 0 ? EXIT_FAILED : EXIT_OK;

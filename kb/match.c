@@ -69,7 +69,7 @@ sql_in(struct wb_buf *b, const char *column, size_t n)
 struct key_values {
 	char *key;
 	char **values;
-	size_t n;
+	size_t n, cap;		/* n == SIZE_MAX: not read yet */
 	int present;		/* -1 unknown, 0, 1 */
 };
 
@@ -126,8 +126,10 @@ distinct_values(struct run *r, const char *key)
 		return kv;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if ((kv->n & (kv->n - 1)) == 0 || kv->n == 0)
-			kv->values = xrealloc(kv->values, (kv->n ? kv->n * 2 : 16) * sizeof *kv->values);
+		if (kv->n == kv->cap) {
+			kv->cap = kv->cap ? kv->cap * 2 : 16;
+			kv->values = xrealloc(kv->values, kv->cap * sizeof *kv->values);
+		}
 		kv->values[kv->n++] = col_dup(st, 0);
 	}
 	sqlite3_finalize(st);
