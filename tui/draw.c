@@ -363,6 +363,9 @@ draw_columns(struct view *v, const struct list_row *r, int y, int w, bool sel, b
 			int tw = draw_width(a, s);
 
 			draw_text(a, y, x + (tw < cw ? cw - tw : 0), cw, 0, st, false, s);
+		} else if (c[i].type == COL_PATH && !heading && cw > 1 && draw_width(a, s) > cw) {
+			draw_text(a, y, x, 1, 0, sel ? st : ST_DIM, false, "<");
+			draw_text(a, y, x + 1, cw - 1, draw_width(a, s) - cw + 1, st, true, s);
 		} else {
 			draw_text(a, y, x, cw, last && !heading ? v->list.skip : 0, st, !heading, s);
 		}

@@ -126,7 +126,7 @@ static const struct view_col modules_cols[] = {
 	{N_("Base"), 18, COL_HEX},
 	{N_("Size"), 9, COL_HEX},
 	{N_("Timestamp"), 19, COL_TIME},
-	{N_("Path"), 0, COL_TEXT},
+	{N_("Path"), 0, COL_PATH},
 	{NULL, 0, 0},
 };
 

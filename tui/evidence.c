@@ -12,7 +12,7 @@ static const struct view_col evidence_cols[] = {
 	{N_("Size"), 9, COL_SIZE},
 	{N_("Warn"), 4, COL_NUM},
 	{N_("Time zone"), 12, COL_TEXT},
-	{N_("Path"), 0, COL_TEXT},
+	{N_("Path"), 0, COL_PATH},
 	{NULL, 0, 0},
 };
 

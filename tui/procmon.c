@@ -23,7 +23,7 @@ static const struct view_col procmon_cols[] = {
 	{N_("PID"), 5, COL_NUM},
 	{N_("Operation"), 14, COL_TEXT},
 	{N_("Result"), 12, COL_TEXT},
-	{N_("Path"), 0, COL_TEXT},
+	{N_("Path"), 0, COL_PATH},
 	{NULL, 0, 0},
 };
 

@@ -4,7 +4,7 @@
 #include "tui.h"
 
 static const struct view_col registry_cols[] = {
-	{N_("Key"), 38, COL_TEXT},
+	{N_("Key"), 38, COL_PATH},
 	{N_("Name"), 16, COL_TEXT},
 	{N_("Type"), 10, COL_TEXT},
 	{N_("Data"), 0, COL_TEXT},

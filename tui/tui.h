@@ -240,7 +240,9 @@ int64_t list_position(const struct wb_list *l);	/* 1-based, 0 if empty */
 
 struct view;
 
-enum col_type { COL_TEXT, COL_NUM, COL_TIME, COL_SIZE, COL_HEX, COL_LEVEL };
+/* COL_PATH: when too long, the end is shown ("<" + tail): file names and
+ * the last registry keys matter most. */
+enum col_type { COL_TEXT, COL_NUM, COL_TIME, COL_SIZE, COL_HEX, COL_LEVEL, COL_PATH };
 
 struct view_col {
 	const char *title;	/* N_() heading */

@@ -72,7 +72,7 @@ shows 'What happened just before each Leave' "v shows the VSS writer analysis"
 like "$(screen)" 'System Writer +IDENTIFY \(Leave\)' "the writer's Leave"
 keys / ; type_text 'IDENTIFY \(Leave\)'; keys Enter Enter
 shows 'RegSetValue' "Enter jumps to the Procmon row"
-like "$(screen)" 'Path: .*System Writer.IDENTIFY \(L' "the row is the Leave"
+like "$(screen)" 'Path: .*System Writer.IDENTIFY' "the row is the Leave"
 keys q q w ; type_text 'result is access denied'; keys Enter
 shows '\[result is access denied\] +1/1' "a column filter (Procmon style)"
 keys w ; type_text 'process is svchost.exe exclude'; keys Enter
