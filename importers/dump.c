@@ -296,8 +296,9 @@ store_modules(wb_ingest *ing, const struct dump_info *in, int64_t dump_id, struc
 		return -1;
 	for (size_t i = 0; i < in->nmodules; i++) {
 		const struct dump_module *m = &in->modules[i];
-		char text[1400];
+		char *text;
 		int64_t row;
+		int rc;
 
 		sqlite3_bind_int64(st, 1, dump_id);
 		ingest_bind_text(st, 2, m->name);
@@ -312,11 +313,13 @@ store_modules(wb_ingest *ing, const struct dump_info *in, int64_t dump_id, struc
 		if (ingest_step(ing, st, err) < 0)
 			return -1;
 		row = sqlite3_last_insert_rowid(ingest_db(ing));
-		snprintf(text, sizeof text, "base 0x%llx size 0x%llx timestamp 0x%08X%s%s",
-			 (unsigned long long)m->base, (unsigned long long)m->size, m->timestamp,
-			 m->path ? " path " : "", m->path ? m->path : "");
-		if (ingest_fact_str(ing, m->unloaded ? "module.unloaded" : "module.loaded", m->name, text,
-				    "dump_module", row, err) < 0)
+		text = xasprintf("base 0x%llx size 0x%llx timestamp 0x%08X%s%s", (unsigned long long)m->base,
+				 (unsigned long long)m->size, m->timestamp, m->path ? " path " : "",
+				 m->path ? m->path : "");
+		rc = ingest_fact_str(ing, m->unloaded ? "module.unloaded" : "module.loaded", m->name, text,
+				     "dump_module", row, err);
+		free(text);
+		if (rc < 0)
 			return -1;
 		ingest_add_records(ing, 1);
 	}
@@ -479,6 +482,9 @@ store(wb_ingest *ing, const struct dump_info *in, struct wb_err *err)
 	int64_t dump_id;
 
 	ask_culprit(in, &c);
+	if (in->crash_time)
+		ingest_set_tz_assumption(ing, 0, in->format == DUMP_FORMAT_USER ? "UTC in file (MDMP time_t)"
+									: "UTC in file (FILETIME)");
 	if (ingest_progress(ing, err) < 0 ||
 	    store_dump_row(ing, in, &c, &dump_id, err) < 0 ||
 	    store_facts(ing, in, &c, dump_id, err) < 0 ||
