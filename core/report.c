@@ -289,6 +289,9 @@ build_findings(wb_case *c, const struct report_opts *o, json_t *m, struct wb_err
 		json_object_set_new(f, "title", member(detail, "title"));
 		json_object_set_new(f, "summary", json_null());
 		json_object_set_new(f, "resolution", json_null());
+		json_object_set_new(f, "fixed_in", json_null());
+		json_object_set_new(f, "kbs", json_array());
+		json_object_set_new(f, "references", json_array());
 		json_object_set_new(f, "score", json_real(sqlite3_column_double(st, 2)));
 		json_object_set_new(f, "state", jsonout_column(st, 3));
 		json_object_set_new(f, "decision", latest_decision(db, article));
@@ -1266,6 +1269,60 @@ render_evidence(struct writer *w, json_t *m)
 	}
 }
 
+/* Article texts are written with line breaks where the author's editor put
+ * them.  Join a line to the next (with a space, or without one between wide
+ * characters, as Japanese is written) unless either is empty or indented,
+ * the line ends with ':' or the next starts a list: those breaks are the
+ * author's.  Returns a malloc'd copy. */
+static char *
+reflow(const char *s)
+{
+	struct wb_buf b = {0};
+	const char *line = s;
+
+	buf_puts(&b, "");
+	for (;;) {
+		const char *nl = strchr(line, '\n'), *next = nl ? nl + 1 : NULL;
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		size_t digits = next ? strspn(next, "0123456789") : 0;
+		bool keep;
+
+		buf_append(&b, line, len);
+		if (!nl)
+			break;
+		keep = !len || line[0] == ' ' || line[len - 1] == ':' || !*next || strchr(" \n-*", *next) ||
+		       (digits && (next[digits] == '.' || next[digits] == ')'));
+		if (keep) {
+			buf_puts(&b, "\n");
+		} else {
+			unsigned last = 0, first;
+			const char *p = line;
+
+			while (p < line + len)
+				p += u8_next(p, &last);
+			u8_next(next, &first);
+			if (cp_width(last) != 2 && cp_width(first) != 2)
+				buf_puts(&b, " ");
+		}
+		line = next;
+	}
+	return b.data;
+}
+
+/* The strings of an array, joined by ", " (malloc'd). */
+static char *
+joined(json_t *arr)
+{
+	struct wb_buf b = {0};
+	json_t *v;
+	size_t i;
+
+	buf_puts(&b, "");
+	json_array_foreach(arr, i, v)
+		buf_printf(&b, "%s%s", i ? ", " : "", or_dash(json_string_value(v)));
+	return b.data;
+}
+
 /* The evidence rows behind a clause. */
 static void
 render_quotes(struct writer *w, json_t *clause)
@@ -1317,9 +1374,16 @@ render_findings(struct writer *w, json_t *m)
 		else
 			w->ops->field(w, _("Decision"), _("none yet"));
 		if (text_of(f, "summary"))
-			w->ops->field(w, _("Summary"), text_of(f, "summary"));
+			field_own(w, _("Summary"), reflow(text_of(f, "summary")));
 		if (text_of(f, "resolution"))
-			w->ops->field(w, _("Resolution"), text_of(f, "resolution"));
+			field_own(w, _("Resolution"), reflow(text_of(f, "resolution")));
+		if (text_of(f, "fixed_in"))
+			field_own(w, _("Fixed in"), reflow(text_of(f, "fixed_in")));
+		if (json_array_size(json_object_get(f, "kbs")))
+			field_own(w, _("Updates"), joined(json_object_get(f, "kbs")));
+		json_array_foreach(json_object_get(f, "references"), k, cl)
+			field_own(w, _("Reference"), xasprintf("%s <%s>", or_dash(text_of(cl, "title")),
+							       or_dash(text_of(cl, "url"))));
 		if (text_of(f, "why_rank"))
 			w->ops->field(w, _("Ranked below"), text_of(f, "why_rank"));
 		json_array_foreach(json_object_get(f, "hits"), k, cl) {

@@ -20,6 +20,13 @@ annotate_finding(json_t *f, const struct report_kb *rk)
 	json_object_set_new(f, "title", text_json(&a->title, rk->lang));
 	json_object_set_new(f, "summary", text_json(&a->summary, rk->lang));
 	json_object_set_new(f, "resolution", text_json(&a->resolution, rk->lang));
+	json_object_set_new(f, "fixed_in", text_json(&a->fixed_in, rk->lang));
+	for (size_t i = 0; i < a->nkbs; i++)
+		json_array_append_new(json_object_get(f, "kbs"), jsonout_str(a->kbs[i]));
+	for (size_t i = 0; i < a->nrefs; i++)
+		json_array_append_new(json_object_get(f, "references"),
+				      json_pack("{s:o, s:o}", "title", jsonout_str(a->refs[i].title),
+						"url", jsonout_str(a->refs[i].url)));
 }
 
 /* Replace the logged steps by the session as checklist_load() sees it. */

@@ -1,8 +1,8 @@
 /*
  * report_kb.h: what the knowledge base adds to a case report.  core/report.h
  * cannot include kb/, so the front ends pass this as report_opts.annotate:
- * findings get the article's title, summary and resolution in the wanted
- * language; each checklist gets its title and every visible step with its
+ * findings get the article's title, summary, resolution, the release that
+ * fixes it, KB numbers and references in the wanted language; each checklist gets its title and every visible step with its
  * text and state, including steps the evidence decided and steps still to do
  * (checklist_load()).  Articles missing from the KB are left as they are.
  */
