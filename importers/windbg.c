@@ -88,8 +88,9 @@ static const struct wd_pattern {
 	{K_IRP_ENTRY, "^\\s*([0-9a-fA-F`]{8,17}): \\([0-9a-fA-F]{4},[0-9a-fA-F]{4}\\) Flags:"},
 	{K_IRP_CURRENT, "^\\s*>\\s*\\["},
 	{K_IRP_DRIVER, "^\\s*(\\\\(?:Driver|FileSystem)\\\\[\\w.$-]+)"},
-	{K_HINT, "^\\s*\\*\\*\\* (WARNING: Unable to verify timestamp|ERROR: Module load completed but symbols "
-		 "could not be loaded) for (\\S+?)\\s*$"},
+	{K_HINT, "^\\s*\\*\\*\\* (WARNING: Unable to verify (?:timestamp|checksum)|ERROR: Module load completed but "
+		 "symbols could not be loaded|ERROR: Symbol file could not be found\\.\\s+Defaulted to export "
+		 "symbols) for (\\S+?)\\s*(?:-\\s*)?$"},
 	{K_VERIFIER_MODULE, "^\\s*MODULE: 0x[0-9a-fA-F`]+ (\\S+) \\(Loaded\\)"},
 	{K_POOL_CORRUPT, "(is freed \\(or corrupt\\) pool|Bad (?:previous|next) allocation size|"
 			 "An error \\(or corruption\\) in the pool was detected|\\]: Corrupt region|is __inVALID)"},
@@ -144,6 +145,7 @@ struct wd_stack {
 	int from_analyze;	/* STACK_TEXT */
 	int bare;		/* frame list without addresses */
 	int crash;		/* may feed the culprit (not !thread, !locks, ...) */
+	int param_thread;	/* !thread of the thread a bugcheck parameter names */
 	char section[96];
 };
 
@@ -638,13 +640,33 @@ stack_begin(struct wd *w, int numbered, int from_analyze, int bare)
 	w->block = B_STACK;
 }
 
-/* Which stack the culprit reads: !analyze's STACK_TEXT, else a stack
- * through KeBugCheck*, else the first one. */
+/* 0x9F with P1 = 4 names the thread holding the PnP lock in P3, 0xEA the
+ * stuck thread in P1: `!thread` of that thread shows what it waits on. */
+static int
+thread_named_by_parameter(const struct wd *w, const char *arg)
+{
+	uint32_t base = bugcheck_base(w->code);
+	uint64_t a;
+	int p = 0;
+
+	if (parse_hex(arg, strcspn(arg, " "), &a) < 0 || !a)
+		return 0;
+	if (base == 0x9F && w->have_arg[0] && w->args[0] == 4)
+		p = 3;
+	else if (base == 0xEA)
+		p = 1;
+	return p && w->have_arg[p - 1] && w->args[p - 1] == a;
+}
+
+/* Which stack the culprit reads: the thread a parameter names, else
+ * !analyze's STACK_TEXT, else a stack through KeBugCheck*, else the first. */
 static int
 stack_score(const struct wd_stack *s)
 {
 	if (!s->n)
 		return 0;
+	if (s->param_thread)
+		return 4;
 	if (s->from_analyze)
 		return 3;
 	for (size_t i = 0; i < s->n; i++)
@@ -703,6 +725,10 @@ stack_end(struct wd *w)
 	w->block = B_NONE;
 	if (s->n == 0)
 		return 0;
+	if (!strncmp(s->section, "!thread ", 8) && thread_named_by_parameter(w, s->section + 8)) {
+		s->crash = 1;
+		s->param_thread = 1;
+	}
 	for (size_t i = 0; i < s->n; i++) {
 		struct wd_pending *p;
 
@@ -1032,7 +1058,7 @@ set_status(struct wd *w, const char *s, int rank, const char *source)
 enum wd_action {
 	A_CODE, A_P1, A_P2, A_P3, A_P4, A_CODE_STR, A_PROCESS, A_MODULE_NAME, A_IMAGE_NAME,
 	A_IMAGE_VERSION, A_BUCKET, A_BUCKET_OLD, A_SYMBOL, A_OS_VERSION, A_STATUS, A_STACK,
-	A_SYMBOL_BLOCK,
+	A_SYMBOL_BLOCK, A_FAULTING_MODULE,
 };
 
 static const struct wd_key {
@@ -1049,6 +1075,7 @@ static const struct wd_key {
 	{"MODULE_NAME", A_MODULE_NAME},
 	{"IMAGE_NAME", A_IMAGE_NAME},
 	{"IMAGE_VERSION", A_IMAGE_VERSION},
+	{"FAULTING_MODULE", A_FAULTING_MODULE},
 	{"FAILURE_BUCKET_ID", A_BUCKET},
 	{"BUCKET_ID", A_BUCKET_OLD},
 	{"DEFAULT_BUCKET_ID", A_BUCKET_OLD},
@@ -1140,6 +1167,16 @@ analyze_key(struct wd *w, const char *key, const char *v, size_t vn)
 					w->parsed = "stack.frame";
 			}
 			break;
+		case A_FAULTING_MODULE: {	/* old: "FAULTING_MODULE: 9fee1000 NdisTimedOidComplete" */
+			const char *name = v + vn;
+
+			while (name > v && name[-1] != ' ')
+				name--;
+			if (name < v + vn)
+				val_set(&w->image_name, name, (size_t)(v + vn - name), 2, w->rowid, "FAULTING_MODULE");
+			w->parsed = "fault.image_name";
+			break;
+		}
 		case A_SYMBOL_BLOCK:
 			if (vn == 0)
 				w->parsed = "fault.address";
@@ -1413,7 +1450,7 @@ handle_match(struct wd *w, enum wd_kind kind, const char *line, const PCRE2_SIZE
 		break;
 	case K_HINT:
 		snprintf(buf, sizeof buf, "%.*s", (int)CAPLEN(2), CAP(2));
-		add_hint(w, buf, CAP(1)[0] == 'W' ? "the debugger could not verify its timestamp "
+		add_hint(w, buf, CAP(1)[0] == 'W' ? "the debugger could not verify its timestamp or checksum "
 						    "(a module it looked at, not from Microsoft's symbol server)"
 						  : "the debugger found no symbols for it while analysing");
 		break;

@@ -430,6 +430,30 @@ test_irp_and_hints(void)
 	ok(strstr(fact(ev, "fault.module", 1), "blocked power IRP") != NULL, "reason: %s", fact(ev, "fault.module", 1));
 
 	{
+		static const char pnp_lock[] =
+			"7: kd> !analyze -v\n"
+			"DRIVER_POWER_STATE_FAILURE (9f)\n"
+			"Arguments:\n"
+			"Arg1: 0000000000000004, The power transition timed out waiting to synchronize with the Pnp\n"
+			"Arg2: 000000000000012c, Timeout in seconds.\n"
+			"Arg3: ffffd406009e7400, The thread currently holding on to the Pnp lock.\n"
+			"Arg4: ffffd108a230f050, nt!TRIAGE_9F_PNP on Win7 and higher\n"
+			"STACK_TEXT:\n"
+			"ffffa08a`1c2f7958 fffff805`27e0b969     : 00000000`0000009f : nt!KeBugCheckEx\n"
+			"ffffa08a`1c2f7960 fffff805`27e07c69     : 00000000`00000000 : nt!PopBuildDeviceNotifyListWatchdog+0x1c\n"
+			"\n"
+			"7: kd> !thread ffffd406009e7400\n"
+			"THREAD ffffd406009e7400  Cid 0004.0090  Teb: 0000000000000000 Win32Thread: 0000000000000000 WAIT: (Executive) KernelMode Non-Alertable\n"
+			" # Child-SP          RetAddr               Call Site\n"
+			"00 fffff880`02b0ee70 fffff803`6e27ba32     nt!KiSwapContext+0x7a\n"
+			"01 fffff880`02b0ef00 fffff803`6e27ba40     nt!KeWaitForSingleObject+0x1a3\n"
+			"02 fffff880`02b0f150 fffff880`0173f54e     extfs!FsdShutdown+0x91\n";
+		int64_t ev3 = import_str(pnp_lock, NULL);
+
+		is_str(fact(ev3, "fault.module", 0), "extfs.sys",
+		       "0x9F P1 4: the stack of the thread P3 names (it holds the PnP lock)");
+	}
+	{
 		static const char hint_only[] =
 			"kd> !analyze -v\n"
 			"DRIVER_POWER_STATE_FAILURE (9f)\n"
