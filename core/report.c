@@ -994,16 +994,18 @@ u8_width(const char *s, size_t len, bool *wide)
 }
 
 /* Write `prefix` and then text filled to REPORT_TXT_WIDTH columns, with
- * continuation lines indented by `indent`.  Spaces inside a line are kept
- * (evidence is quoted as it is) except where the line is broken.  Words
- * that cannot fit on a line, and words with wide (CJK) characters, which
- * may break anywhere, are broken between characters.  Lines of text stay
- * lines. */
+ * continuation lines indented by `indent` (plus the indentation of the
+ * text's own line: an indented command stays indented).  Spaces inside a
+ * line are kept (evidence is quoted as it is) except where the line is
+ * broken.  Words that cannot fit on a line, and words with wide (CJK)
+ * characters, which may break anywhere, are broken between characters.
+ * Lines of text stay lines. */
 static void
 txt_wrap(FILE *out, const char *prefix, int indent, const char *text)
 {
 	char *t = clean(text, true);
 	int col = u8_width(prefix, strlen(prefix), NULL);
+	int cont = indent + (int)strspn(t, " ");	/* indentation after a break */
 	const char *p = t;
 
 	fputs(prefix, out);
@@ -1015,9 +1017,11 @@ txt_wrap(FILE *out, const char *prefix, int indent, const char *text)
 		if (*p == '\n') {
 			fprintf(out, "\n%*s", indent, "");
 			col = indent;
-			p++;
+			cont = indent + (int)strspn(++p, " ");
 			continue;
 		}
+		if (cont > REPORT_TXT_WIDTH / 2)
+			cont = REPORT_TXT_WIDTH / 2;
 		gap = strspn(p, " ");
 		p += gap;
 		if (!*p || *p == '\n')
@@ -1027,9 +1031,9 @@ txt_wrap(FILE *out, const char *prefix, int indent, const char *text)
 		if (col + (int)gap + width <= REPORT_TXT_WIDTH) {
 			fprintf(out, "%*s%.*s", (int)gap, "", (int)len, p);
 			col += (int)gap + width;
-		} else if (col > indent && !wide && indent + width <= REPORT_TXT_WIDTH) {
-			fprintf(out, "\n%*s%.*s", indent, "", (int)len, p);
-			col = indent + width;
+		} else if (col > cont && !wide && cont + width <= REPORT_TXT_WIDTH) {
+			fprintf(out, "\n%*s%.*s", cont, "", (int)len, p);
+			col = cont + width;
 		} else {
 			if (col + (int)gap < REPORT_TXT_WIDTH) {
 				fprintf(out, "%*s", (int)gap, "");
@@ -1040,8 +1044,8 @@ txt_wrap(FILE *out, const char *prefix, int indent, const char *text)
 
 				n = u8_next(p + i, &cp);
 				if (col + cp_width(cp) > REPORT_TXT_WIDTH) {
-					fprintf(out, "\n%*s", indent, "");
-					col = indent;
+					fprintf(out, "\n%*s", cont, "");
+					col = cont;
 				}
 				fwrite(p + i, 1, n, out);
 				col += cp_width(cp);
