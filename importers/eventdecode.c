@@ -291,12 +291,12 @@ decode_storage_binary(struct ev_ctx *x, const char *device, struct wb_err *err)
 	const struct ev_record *r = x->r;
 	unsigned scsi, srb, op;
 	const char *scsi_name, *srb_name, *op_name;
-	char srb_buf[32], op_buf[32], *text;
-	char *lba = between(x->message, "logical block address", " for ");
+	char srb_buf[32], op_buf[32], *text, *lba;
 	int rc;
 
 	if (r->binary_len <= 0x2B)
 		return 0;
+	lba = between(x->message, "logical block address", " for ");
 	scsi = r->binary[0x29];
 	srb = r->binary[0x2A] & ~0xC0u;	/* 0x80 autosense valid, 0x40 queue frozen */
 	op = r->binary[0x2B];
