@@ -214,7 +214,6 @@ struct wd {
 	int irp_current;	/* the '>' stack location was just seen */
 	char *irp_driver;	/* driver of the current location of `irp` */
 	uint64_t irp_of_driver;
-	int64_t irp_ref;
 
 	struct culprit_frame resolved[MAX_RESOLVED];
 	char *resolved_strings[MAX_RESOLVED * 2];
@@ -1443,7 +1442,6 @@ handle_match(struct wd *w, enum wd_kind kind, const char *line, const PCRE2_SIZE
 		if (w->irp_current && !w->irp_driver) {
 			w->irp_driver = cap_dup(CAP(1), CAPLEN(1));
 			w->irp_of_driver = w->irp;
-			w->irp_ref = w->rowid;
 			w->irp_current = 0;
 			pend(w, "irp.current", w->irp_driver, 0, 0, w->section);
 		}
@@ -1736,11 +1734,8 @@ wd_understand_pieces(struct wd *w, const char *line, size_t len, pcre2_match_dat
 static int
 wd_line(struct wd *w, const char *line, size_t len, pcre2_match_data *md)
 {
-	size_t nframes_before = w->cur.n, nmodules_before = w->nmodules;
-	int64_t code_ref = w->code_ref;
+	size_t nmodules_before = w->nmodules, plen = len;
 	int rc = 0;
-
-	size_t plen = len;
 	char *copy;
 	const char *plain = tooltext_plain(line, &plen, &copy);
 
@@ -1754,18 +1749,18 @@ wd_line(struct wd *w, const char *line, size_t len, pcre2_match_data *md)
 					   w->parsed, &w->rowid, w->err) < 0)
 		rc = -1;
 	if (rc == 0) {
+		/* Whatever this line supplied still has ref 0: point it here. */
 		if (w->parsed)
 			w->nunderstood++;
-		(void)nframes_before;
 		for (size_t i = 0; i < w->cur.n; i++)
 			if (!w->cur.frames[i].ref)
 				w->cur.frames[i].ref = w->rowid;
 		for (size_t i = 0; i < w->best.n; i++)
 			if (!w->best.frames[i].ref)
 				w->best.frames[i].ref = w->rowid;
-		if (w->nmodules > nmodules_before)
-			w->modules[w->nmodules - 1].ref = w->rowid;
-		if (w->code_ref != code_ref || (w->code_ref == 0 && w->code_rank))
+		for (size_t i = nmodules_before; i < w->nmodules; i++)
+			w->modules[i].ref = w->rowid;
+		if (w->code_rank && w->code_ref == 0)
 			w->code_ref = w->rowid;
 		for (int i = 0; i < 4; i++)
 			if (w->have_arg[i] && w->arg_ref[i] == 0)
