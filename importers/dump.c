@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +30,9 @@
 static int
 dump_detect(const unsigned char *head, size_t len, const char *path)
 {
+	static const char *const exts[] = {".dmp", ".mdmp", ".hdmp", ".vmcore", NULL};
+	const char *dot = strrchr(path, '.');
+
 	switch (dump_sniff(head, len)) {
 	case DUMP_FORMAT_FULL:
 	case DUMP_FORMAT_USER:
@@ -39,8 +43,16 @@ dump_detect(const unsigned char *head, size_t len, const char *path)
 			return head[16] == 4 && head[18] == 62 ? 60 : 0;
 		return 90;
 	default:
-		return 0;
+		break;
 	}
+	/* "PAGE" with a damaged second half, or a dump's name: let the dump
+	 * importer say what is wrong at offset 0 rather than "unknown format" */
+	if (len >= 4 && !memcmp(head, "PAGE", 4))
+		return 50;
+	for (int i = 0; dot && exts[i]; i++)
+		if (!strcasecmp(dot, exts[i]))
+			return 10;
+	return 0;
 }
 
 static int

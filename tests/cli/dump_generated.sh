@@ -54,6 +54,13 @@ head -c 5000 "$TEST_TMP/full.dmp" >"$TEST_TMP/cut.dmp"
 run_wb 1 import c "$TEST_TMP/cut.dmp"
 is "$ERR" "wb: $TEST_TMP/cut.dmp: offset 0: expected a 8192-byte PAGEDU64 header, the file has only 5000 bytes" \
 	"a cut header is refused"
+head -c 4096 /dev/zero >"$TEST_TMP/zeros.dmp"
+run_wb 1 import c "$TEST_TMP/zeros.dmp"
+is "$ERR" "wb: $TEST_TMP/zeros.dmp: offset 0: expected a dump signature (\"PAGEDU64\", \"PAGEDUMP\" or \"MDMP\")" \
+	"a .dmp file that is no dump is explained by the dump importer"
+printf 'PAGEXXXX' >"$TEST_TMP/damaged.bin"
+run_wb 1 import c "$TEST_TMP/damaged.bin"
+like "$ERR" "damaged.bin: offset 0: expected a dump signature" "a damaged PAGEDU64 signature is explained"
 printf 'makedumpfile\0\0\0\0\0\0\0\0' >"$TEST_TMP/flat.dmp"
 run_wb 1 import c "$TEST_TMP/flat.dmp"
 like "$ERR" "flattened kdump .*libkdumpfile 0.5.1 cannot read it" "a flattened kdump is explained"
