@@ -1,18 +1,20 @@
 /*
  * report.h: the case report, for hand-off.
  *
- * One model, four renderings.  report_model() reads the case database into a
- * JSON document (schema in docs/REPORT.md): case summary, evidence inventory
- * with hashes, warnings and time-zone assumptions, findings with the evidence
- * rows they rest on quoted, decisions, checklist state, notes, and a timeline
- * excerpt around the key events.  report_render() writes it as
+ * One model, four renderings.  report_model() (report.c) reads the case
+ * database into a JSON document (schema in docs/REPORT.md): case summary,
+ * evidence inventory with hashes, warnings and time-zone assumptions,
+ * findings with the evidence rows they rest on quoted, decisions, checklist
+ * state, notes, and a timeline excerpt around the key events.
+ * report_render() (report_render.c) writes it as
  *   md    Markdown for tickets,
  *   html  one self-contained printable page (inline CSS, nothing external),
  *   txt   plain text within 80 columns (display width aware) for mail,
  *   json  the model itself.
  *
  * Evidence text is untrusted: md and txt pass every string through
- * sanitize.h, html sanitises and escapes, json is escaped by jansson.
+ * sanitize.h, html sanitises and escapes, json is escaped by jansson (and
+ * C1 and bidi controls as \uXXXX).
  *
  * The same case gives byte-identical reports: every query has a stable
  * ORDER BY and the current time appears only with opts->now.
