@@ -20,18 +20,21 @@ static const char *const timeline_head[TL_COLS] = {
 
 struct writer;
 
-/* Any text handed to a writer may hold evidence: every format sanitises
- * (and escapes) all of it.  Blocks of one kind in a row form one list or
- * table; the writer closes and separates them (w->block). */
+/* A text format.  Any text handed to a writer may hold evidence: every
+ * format sanitises (and escapes) all of it.  Blocks of one kind in a row
+ * form one list or table; the writer closes and separates them (w->block).
+ * Called begin, then the others in document order, then end. */
 struct writer_ops {
-	void (*begin)(struct writer *w, const char *title);
+	void (*begin)(struct writer *w, const char *title);	/* preamble */
 	void (*end)(struct writer *w);
-	void (*heading)(struct writer *w, int level, const char *text);
+	void (*heading)(struct writer *w, int level, const char *text);	/* 1 to 3 */
 	void (*para)(struct writer *w, const char *text);
+	/* "label: value"; value may hold '\n' */
 	void (*field)(struct writer *w, const char *label, const char *value);
-	void (*item)(struct writer *w, const char *text);	/* may hold '\n' */
+	void (*item)(struct writer *w, const char *text);	/* a list item; may hold '\n' */
+	/* An evidence row quoted under the item before it, verbatim on one line. */
 	void (*quote)(struct writer *w, const char *where, const char *text);
-	void (*row)(struct writer *w, const char *const cells[TL_COLS], bool key);
+	void (*row)(struct writer *w, const char *const cells[TL_COLS], bool key);	/* timeline */
 };
 
 struct writer {
@@ -55,11 +58,9 @@ md_escape(FILE *out, const char *s, bool line_start)
 {
 	size_t digits = strspn(s, "0123456789");
 
-	if (!line_start)
-		;
-	else if (*s && strchr("-+=", *s))
+	if (line_start && *s && strchr("-+=", *s))
 		fputc('\\', out);
-	else if (digits && (s[digits] == '.' || s[digits] == ')')) {
+	else if (line_start && digits && (s[digits] == '.' || s[digits] == ')')) {
 		fwrite(s, 1, digits, out);
 		s += digits;
 		fputc('\\', out);
