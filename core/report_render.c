@@ -902,6 +902,8 @@ render_checklist(struct writer *w, json_t *m)
 				buf_printf(&b, _("\nanswer: %s"), text_of(step, "answer"));
 			if (text_of(step, "user"))
 				buf_printf(&b, _("\n%s by %s"), or_dash(text_of(step, "at")), text_of(step, "user"));
+			else if (json_is_true(json_object_get(step, "automatic")))
+				buf_puts(&b, _("\nby the evidence"));
 			w->ops->item(w, b.data);
 			buf_fini(&b);
 		}
