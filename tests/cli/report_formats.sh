@@ -66,6 +66,9 @@ kind: playbook
 title: {en: "Test: bugcheck during backup", ja: "テスト: バックアップ中の停止"}
 summary: {en: Where a test session starts, ja: テスト用のセッション}
 checklist:
+  - collect: Get the customer's description
+    id: collect-text
+    evidence: [text]
   - collect: Get the memory dump
     id: collect-dump
     evidence: [dump]
