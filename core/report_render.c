@@ -251,13 +251,13 @@ html_block(struct writer *w, enum block b)
 	static const char *const open[] = {
 		[BLOCK_FIELDS] = "<table class=\"fields\">\n",
 		[BLOCK_ITEMS] = "<ul>\n",
-		[BLOCK_TABLE] = "<table class=\"timeline\">\n<tr>",
+		[BLOCK_TABLE] = "<table class=\"timeline\">\n<thead><tr>",
 	};
 	static const char *const close[] = {
 		[BLOCK_FIELDS] = "</table>\n",
 		[BLOCK_ITEMS] = "</li>\n</ul>\n",
 		[BLOCK_QUOTES] = "</ul></li>\n</ul>\n",
-		[BLOCK_TABLE] = "</table>\n",
+		[BLOCK_TABLE] = "</tbody>\n</table>\n",
 	};
 
 	if (w->block == b)
@@ -272,7 +272,7 @@ html_block(struct writer *w, enum block b)
 			html_escape(w->out, _(timeline_head[i]));
 			fputs("</th>", w->out);
 		}
-		fputs("</tr>\n", w->out);
+		fputs("</tr></thead>\n<tbody>\n", w->out);
 	}
 	w->block = b;
 }
@@ -293,8 +293,9 @@ html_begin(struct writer *w, const char *title)
 		"code,table.timeline{font-family:monospace}\n"
 		"ul.quotes{margin:0 0 .5em 2em;padding-left:1em;list-style:square}\n"
 		"tr.key td{font-weight:bold;background:#fff3cd}\n"
+		"@page{margin:15mm}\n"
 		"@media print{body{max-width:none;margin:0}h2,h3{page-break-after:avoid}"
-		"tr,li{page-break-inside:avoid}}\n";
+		"tr,li{page-break-inside:avoid}thead{display:table-header-group}}\n";
 
 	fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n"
 	      "<meta charset=\"utf-8\"/>\n<title>", w->out);
