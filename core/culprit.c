@@ -13,7 +13,8 @@
 #include "bugcheck.h"
 
 /* Modules that are rarely the root cause when they appear on a crashing
- * stack: they report the crash, or run a driver's request on its behalf.
+ * stack: they report the crash, or run a driver's (or program's) request
+ * on its behalf.
  * Compared on the base name without extension. */
 static const char *const core_modules[] = {
 	"nt", "ntoskrnl", "ntkrnlmp", "ntkrnlpa", "ntkrpamp", "ntkrla57",
@@ -21,6 +22,9 @@ static const char *const core_modules[] = {
 	"kd", "kdcom", "kdnet", "kdstub", "kd_02_8086", "kd_02_10ec", "kd_02_14e4",
 	"wdf01000", "wdfldr", "wpprecorder", "fltmgr", "verifierext", "verifier",
 	"clfs", "ci", "cng", "pshed", "werkernel", "msrpc", "ksecdd",
+	/* user mode: the loader, heap and runtime a crashing program calls into */
+	"ntdll", "kernelbase", "kernel32", "ucrtbase", "msvcrt", "vcruntime140", "wow64",
+	"wow64cpu", "wow64win",
 	NULL,
 };
 
@@ -87,15 +91,21 @@ names_a_module(const char *image)
 	return 1;
 }
 
-/* Kernel context: a bugcheck, or kernel modules on the stack. */
+/* Kernel context: a bugcheck, or the kernel or HAL on the stack. */
 static int
 is_kernel(const struct culprit_input *in)
 {
+	char key[128];
+
 	if (in->bugcheck)
 		return 1;
-	for (size_t i = 0; i < in->nframes; i++)
-		if (in->frames[i].module && culprit_is_core(in->frames[i].module))
+	for (size_t i = 0; i < in->nframes; i++) {
+		if (!in->frames[i].module)
+			continue;
+		module_key(in->frames[i].module, key, sizeof key);
+		if (!strcmp(key, "ntoskrnl") || !strncmp(key, "hal", 3))
 			return 1;
+	}
 	return 0;
 }
 

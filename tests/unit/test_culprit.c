@@ -273,6 +273,20 @@ test_core_set(void)
 	ok(!culprit_is_core("volsnap"), "volsnap is not core");
 	ok(!culprit_is_core("netkvm.sys"), "netkvm is not core");
 	ok(culprit_is_core(NULL), "unknown module counts as core (never blamed)");
+	ok(culprit_is_core("ntdll.dll") && culprit_is_core("KERNELBASE"), "user-mode loader and runtime are core");
+	{
+		static const struct culprit_frame frames[] = {
+			{.module = "ntdll", .symbol = "RtlpFreeHeap", .offset = 0x3c},
+			{.module = "ntdll", .symbol = "RtlFreeHeap", .offset = 0x51},
+			{.module = "ucrtbase", .symbol = "_free_base", .offset = 0x1b},
+			{.module = "contoso", .symbol = "Cache::Drop", .offset = 0x44},
+		};
+		struct culprit_input in = {.frames = frames, .nframes = 4};
+		struct culprit c;
+
+		culprit_find(&in, &c);
+		is_str(c.module, "contoso", "user mode: the program under the heap and runtime, no .sys added");
+	}
 }
 
 int
