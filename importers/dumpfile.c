@@ -935,25 +935,38 @@ scan_stack(struct dump *d, uint64_t lo, uint64_t hi)
 		note(d, "stack scan from 0x%llx found no return addresses", (unsigned long long)lo);
 }
 
-/* 0x7E (and its _M form) names the exception's CONTEXT in P4, 0x3B in P3.
- * The header's context is the CPU inside KeBugCheckEx; this one is the code
- * that faulted.  It is trusted when it reads back with the arch's context
- * flag and P2, the faulting address, as its instruction pointer. */
+/* The header's context is the CPU inside KeBugCheckEx.  Some bugchecks name
+ * the state of the code that faulted: 0x7E (and its _M form) the exception's
+ * CONTEXT in P4, 0x3B in P3, and 0x8E (x64) a KTRAP_FRAME in P3 (Rip 0x168,
+ * SegCs 0x170, Rsp 0x180).  It is trusted when it reads back as such and its
+ * instruction pointer is P2, the faulting address. */
 static void
 use_exception_context(struct dump *d)
 {
 	struct dump_info *in = &d->info;
 	uint32_t code = in->bugcheck & ~UINT32_C(0x10000000);
-	int param = code == 0x7E ? 4 : code == 0x3B ? 3 : 0;
+	int param = code == 0x7E ? 4 : code == 0x3B || code == 0x8E ? 3 : 0;
 	uint32_t flag = in->machine == MACHINE_AMD64 ? 0x100000 : in->machine == MACHINE_X86 ? 0x10000
 		      : in->machine == MACHINE_ARM64 ? 0x400000 : 0;
-	unsigned char ctx[0x110];
-	uint64_t pc = in->pc, sp = in->sp;
-	size_t len = in->machine == MACHINE_X86 ? 0xCC : sizeof ctx;
+	unsigned char ctx[0x190];
+	uint64_t pc = in->pc, sp = in->sp, at;
+	size_t len = in->machine == MACHINE_X86 ? 0xCC : 0x110;
 	unsigned flags_at = in->machine == MACHINE_AMD64 ? 0x30 : 0;
 
-	if (!in->has_bugcheck || !param || !flag || !in->args[param - 1] ||
-	    dump_read_virt(d, in->args[param - 1], ctx, len) < 0 || !(le32(ctx + flags_at) & flag))
+	if (!in->has_bugcheck || !param || !flag || !(at = in->args[param - 1]))
+		return;
+	if (code == 0x8E) {
+		if (in->machine != MACHINE_AMD64 || dump_read_virt(d, at, ctx, 0x190) < 0 ||
+		    (le16(ctx + 0x170) & 3) != 0 || le64(ctx + 0x168) != in->args[1])
+			return;
+		in->pc = le64(ctx + 0x168);
+		in->sp = le64(ctx + 0x180);
+		in->has_context = true;
+		snprintf(in->stack_source, sizeof in->stack_source, "trap frame at P3 0x%llx",
+			 (unsigned long long)at);
+		return;
+	}
+	if (dump_read_virt(d, at, ctx, len) < 0 || !(le32(ctx + flags_at) & flag))
 		return;
 	parse_context(d, ctx, len);
 	if (in->pc != in->args[1]) {
@@ -962,7 +975,7 @@ use_exception_context(struct dump *d)
 		return;
 	}
 	snprintf(in->stack_source, sizeof in->stack_source, "exception context at P%d 0x%llx", param,
-		 (unsigned long long)in->args[param - 1]);
+		 (unsigned long long)at);
 }
 
 static void

@@ -41,6 +41,8 @@ struct dumpgen_opts {
 	 * exception CONTEXT on the stack; the header's context is then the CPU
 	 * inside KeBugCheckEx (DUMPGEN_BUGCHECK_RIP/RSP). */
 	bool bugcheck_7e;
+	/* Bugcheck 0x8E: P2 the faulting address, P3 a KTRAP_FRAME on the stack. */
+	bool bugcheck_8e;
 	/* A 32-bit x86 PAE machine (Windows Server 2008, build 6002): full dumps
 	 * only.  Addresses are the x64 ones moved by dumpgen_va(). */
 	bool x86;
@@ -69,7 +71,7 @@ uint64_t dumpgen_va(const struct dumpgen_opts *o, uint64_t va);
 #define DUMPGEN_STACK_BASE UINT64_C(0xFFFF800000010000)	/* 2 pages, the 2nd a transition PTE */
 #define DUMPGEN_BUGCHECK_RIP (DUMPGEN_NT_BASE + 0x2050)		/* 0x7E: inside KeBugCheckEx */
 #define DUMPGEN_BUGCHECK_RSP (DUMPGEN_STACK_BASE + 0x400)
-#define DUMPGEN_EXC_CONTEXT (DUMPGEN_STACK_BASE + 0x800)	/* 0x7E P4 */
+#define DUMPGEN_EXC_CONTEXT (DUMPGEN_STACK_BASE + 0x800)	/* 0x7E P4, 0x8E P3 (trap frame) */
 #define DUMPGEN_EXC_RECORD (DUMPGEN_STACK_BASE + 0xD00)		/* 0x7E P3 */
 #define DUMPGEN_KDBG UINT64_C(0xFFFFF80000600000)	/* inside a 2 MiB page */
 #define DUMPGEN_LDR_HEAD (DUMPGEN_NT_BASE + 0x4000)	/* in ntoskrnl's data, exported */
