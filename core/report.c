@@ -136,7 +136,7 @@ static const struct quote_source {
 
 /* The evidence row behind a fact, quoted: {evidence_id, ref_table, ref_id,
  * where, text, facts: ["key = value", ...]}.  Facts of one row share a
- * quote.  Facts that point at no row are quoted by their own text. */
+ * quote.  Facts that point at no row are quoted each by its own text. */
 static void
 add_quote(sqlite3 *db, json_t *quotes, json_t *fact)
 {
@@ -150,7 +150,7 @@ add_quote(sqlite3 *db, json_t *quotes, json_t *fact)
 	size_t i;
 
 	json_array_foreach(quotes, i, q) {
-		if (json_integer_value(json_object_get(q, "evidence_id")) == ev &&
+		if (table && json_integer_value(json_object_get(q, "evidence_id")) == ev &&
 		    json_equal(json_object_get(q, "ref_table"), json_object_get(fact, "ref_table")) &&
 		    json_integer_value(json_object_get(q, "ref_id")) == ref_id) {
 			json_array_append_new(json_object_get(q, "facts"), jsonout_str(said));

@@ -32,6 +32,7 @@ INSERT INTO notes (user, at, text, list, step) VALUES
 INSERT INTO facts (id, evidence_id, key, value, ref_table, ref_id) VALUES
 	(101, 1, 'bugcheck.code', '0x0000007E', 'text_lines', (SELECT id FROM text_lines WHERE line = 3)),
 	(102, 1, 'os.build', '17763', NULL, NULL),
+	(105, 1, 'os.product', 'Windows Server 2019', NULL, NULL),
 	(103, 1, 'mail.text', 'japanese', 'text_lines', (SELECT id FROM text_lines WHERE line = 4)),
 	(104, 1, 'mail.text', 'markdown', 'text_lines', (SELECT id FROM text_lines WHERE line = 5));
 INSERT INTO findings (article, rank, score, state, detail, updated_at) VALUES
@@ -61,7 +62,9 @@ INSERT INTO findings (article, rank, score, state, detail, updated_at) VALUES
 		'excluded_by', json_array(json_object('clause', 'x1', 'kind', 'exclude', 'label', 'Build 17763',
 			'weight', 0.0, 'count', 1, 'more', json('false'), 'facts', json_array(
 			json_object('id', 102, 'evidence_id', 1, 'ref_table', NULL, 'ref_id', 0,
-				'key', 'os.build', 'value', '17763')))),
+				'key', 'os.build', 'value', '17763'),
+			json_object('id', 105, 'evidence_id', 1, 'ref_table', NULL, 'ref_id', 0,
+				'key', 'os.product', 'value', 'Windows Server 2019')))),
 		'why_rank', 'test-volsnap ranks higher: score 15 vs 1'),
 	 '2024-05-01T03:00:00Z');
 INSERT INTO decisions (article, state, reason, user, at) VALUES
