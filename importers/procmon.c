@@ -84,13 +84,21 @@ struct pm {
 	int64_t date_days;	/* --date */
 	int64_t day_shift;	/* midnight roll-overs seen with --date */
 	int64_t prev_tod;
-	bool have_prev, twelve_hour_seen, any_ts;
+	bool have_prev, any_ts;
 	int tz_minutes;
 	struct proc_slot *procs;
 	size_t nprocs, proc_slots;
 	struct text_slot *texts;
 	char *arena;
 	size_t ntexts, text_slots, arena_used, arena_size;
+	/* Rows come in bursts (same process, result, often the same path as
+	 * the row before): the previous value of each column is checked first. */
+	struct text_slot last_text[2];	/* Path, Detail */
+	struct {
+		int64_t id;
+		size_t len;
+		char s[64];
+	} last_interned[COL_COUNT];
 	uint64_t rows;
 	bool checked_magic, read_failed;
 	char *columns_json;	/* the header, for procmon_capture */
@@ -240,7 +248,6 @@ row_time(struct pm *pm, const struct procmon_csv_field *f, int64_t *tod, bool *h
 		return bad_value(pm, t == field(pm, f, COL_TOD) ? COL_TOD : COL_DATETIME, t,
 				 _("a time such as 6:55:07.0236729 AM or 15:44:53,1234567"), err);
 	*has_tod = true;
-	pm->twelve_hour_seen |= twelve;
 	if (dt) {
 		if (procmon_parse_date(dt, &pm->order, twelve ? PROCMON_DATE_MDY : PROCMON_DATE_DMY, &days) < 0)
 			return bad_value(pm, COL_DATETIME, dt, _("a date such as 7/31/2020 6:55:07 AM or 2020/07/31 15:44:53"), err);
@@ -353,6 +360,7 @@ static void
 texts_clear(struct pm *pm)
 {
 	memset(pm->texts, 0, pm->text_slots * sizeof *pm->texts);
+	memset(pm->last_text, 0, sizeof pm->last_text);
 	pm->ntexts = pm->arena_used = 0;
 }
 
@@ -363,23 +371,27 @@ bind_text(struct pm *pm, sqlite3_stmt *st, int idx, const struct procmon_csv_fie
 {
 	static const char sql[] = "INSERT INTO procmon_text(evidence_id, s) VALUES(?, ?)";
 	const char *s = field(pm, f, c);
-	struct text_slot *slot = NULL;
+	struct text_slot *slot = NULL, *last = &pm->last_text[c == COL_DETAIL];
 	sqlite3_stmt *ins;
 	size_t len;
-	uint64_t h;
+	uint64_t h = 0;
 	int64_t id;
 
 	if (!s)
 		return 0;
 	len = f[pm->col[c]].len;
+	if (last->id && last->len == len && !memcmp(pm->arena + last->off, s, len)) {
+		sqlite3_bind_int64(st, idx, last->id);
+		return 0;
+	}
 	if (len <= TEXT_CACHED_MAX) {
-		size_t i;
-		h = hash_text(s, len);
-		size_t mask = pm->text_slots - 1;
+		size_t mask = pm->text_slots - 1, i;
 
+		h = hash_text(s, len);
 		for (i = (size_t)h & mask; pm->texts[i].id; i = (i + 1) & mask)
 			if (pm->texts[i].tag == (uint32_t)(h >> 32) && pm->texts[i].len == len &&
 			    !memcmp(pm->arena + pm->texts[i].off, s, len)) {
+				*last = pm->texts[i];
 				sqlite3_bind_int64(st, idx, pm->texts[i].id);
 				return 0;
 			}
@@ -402,6 +414,7 @@ bind_text(struct pm *pm, sqlite3_stmt *st, int idx, const struct procmon_csv_fie
 					   .off = (uint32_t)pm->arena_used};
 		pm->arena_used += len;
 		pm->ntexts++;
+		*last = *slot;
 	}
 	sqlite3_bind_int64(st, idx, id);
 	return 0;
@@ -413,12 +426,22 @@ bind_interned(struct pm *pm, sqlite3_stmt *st, int idx, const struct procmon_csv
 	      enum column c, struct wb_err *err)
 {
 	const char *s = field(pm, f, c);
+	size_t len = pm->col[c] >= 0 ? f[pm->col[c]].len : 0;
 	int64_t id;
 
 	if (!s)
 		return 0;
-	if ((id = ingest_intern(pm->ing, s, f[pm->col[c]].len, err)) < 0)
+	if (pm->last_interned[c].id && pm->last_interned[c].len == len && !memcmp(pm->last_interned[c].s, s, len)) {
+		sqlite3_bind_int64(st, idx, pm->last_interned[c].id);
+		return 0;
+	}
+	if ((id = ingest_intern(pm->ing, s, len, err)) < 0)
 		return -1;
+	if (len < sizeof pm->last_interned[c].s) {
+		memcpy(pm->last_interned[c].s, s, len);
+		pm->last_interned[c].len = len;
+		pm->last_interned[c].id = id;
+	}
 	sqlite3_bind_int64(st, idx, id);
 	return 0;
 }
