@@ -128,10 +128,13 @@ session_text(const struct cl_session *s, const char *lang)
 		for (size_t k = 0; k < cs->check.nfacts && k < 3; k++) {
 			char *v = sanitize_dup(cs->check.facts[k].value ? cs->check.facts[k].value : "", SANITIZE_TABS_AS_SPACE);
 
-			printf(_("        evidence: %s = %s (evidence %lld, %s #%lld)\n"), cs->check.facts[k].key, v,
-			       (long long)cs->check.facts[k].evidence_id,
-			       cs->check.facts[k].ref_table ? cs->check.facts[k].ref_table : "-",
-			       (long long)cs->check.facts[k].ref_id);
+			if (cs->check.facts[k].ref_table)
+				printf(_("        evidence: %s = %s (evidence %lld, %s #%lld)\n"), cs->check.facts[k].key, v,
+				       (long long)cs->check.facts[k].evidence_id, cs->check.facts[k].ref_table,
+				       (long long)cs->check.facts[k].ref_id);
+			else
+				printf(_("        evidence: %s = %s (evidence %lld)\n"), cs->check.facts[k].key, v,
+				       (long long)cs->check.facts[k].evidence_id);
 			free(v);
 		}
 		for (size_t k = 0; k < cs->nnotes; k++) {

@@ -41,9 +41,12 @@ print_facts(const struct match_clause *mc)
 		const struct match_fact *f = &mc->facts[i];
 		char *v = clean(f->value);
 
-		printf(_("                 %s = %s  (fact %lld, evidence %lld, %s #%lld)\n"), f->key, v,
-		       (long long)f->id, (long long)f->evidence_id, f->ref_table ? f->ref_table : "-",
-		       (long long)f->ref_id);
+		if (f->ref_table)
+			printf(_("                 %s = %s  (fact %lld, evidence %lld, %s #%lld)\n"), f->key, v,
+			       (long long)f->id, (long long)f->evidence_id, f->ref_table, (long long)f->ref_id);
+		else
+			printf(_("                 %s = %s  (fact %lld, evidence %lld)\n"), f->key, v,
+			       (long long)f->id, (long long)f->evidence_id);
 		free(v);
 	}
 	if (mc->nfacts > shown || mc->more)
