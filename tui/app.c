@@ -13,8 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/report.h"
 #include "../kb/kb.h"
 #include "../kb/match.h"
+#include "../kb/report_kb.h"
 #include "tui.h"
 
 static const struct view_ops *const top_views[APP_MAX_TOP] = {
@@ -198,6 +200,38 @@ app_match(struct wb_app *a)
 	match_result_fini(&r);
 }
 
+static unsigned
+write_report(struct wb_app *a, const char *arg)
+{
+	struct report_kb rk = {.kb = a->kb, .lang = strcmp(a->lang, "ja") ? NULL : "ja"};
+	struct report_opts opts = {0};
+	enum report_format fmt;
+	struct wb_err err;
+	char *path;
+
+	if (!*arg) {
+		app_message(a, true, _("usage: :report FILE (.md, .html, .txt or .json)"));
+		return REDRAW_STATUS;
+	}
+	path = arg[0] == '~' && arg[1] == '/' && getenv("HOME") ? xasprintf("%s%s", getenv("HOME"), arg + 1) :
+		xstrdup(arg);
+	if (report_format_from_path(path, &fmt) < 0) {
+		app_message(a, true, _("%s: name the format with the extension (.md, .html, .txt or .json)"), path);
+		free(path);
+		return REDRAW_STATUS;
+	}
+	if (a->kb) {
+		opts.annotate = report_kb_annotate;
+		opts.annotate_ctx = &rk;
+	}
+	if (report_save(a->c, fmt, path, &opts, &err) < 0)
+		app_message(a, true, "%s", err.msg);
+	else
+		app_message(a, false, _("%s report written to %s"), report_format_name(fmt), path);
+	free(path);
+	return REDRAW_STATUS;
+}
+
 /* ---- search ---- */
 
 /* Returns 0, or -1 with a message when the pattern is bad. */
@@ -307,7 +341,9 @@ complete_command(struct wb_app *a)
 	int matches = 0;
 
 	if (sp) {
-		if (action_by_name(t->data, (size_t)(sp - t->data)) == ACT_IMPORT)
+		enum wb_action act = action_by_name(t->data, (size_t)(sp - t->data));
+
+		if (act == ACT_IMPORT || act == ACT_REPORT)
 			import_complete(t, (size_t)(sp - t->data) + 1);
 		return;
 	}
@@ -400,7 +436,7 @@ prompt_key(struct wb_app *a, bool func, int key)
 	if (!func && key == '\t') {
 		if (a->prompt.action == ACT_PROMPT)
 			complete_command(a);
-		else if (a->prompt.action == ACT_IMPORT)
+		else if (a->prompt.action == ACT_IMPORT || a->prompt.action == ACT_REPORT)
 			import_complete(t, 0);
 		return REDRAW_STATUS;
 	}
@@ -596,6 +632,14 @@ app_do(struct wb_app *a, enum wb_action act, const char *arg)
 			app_message(a, true, "%s", err.msg);
 		return REDRAW_ALL;
 	}
+	case ACT_REPORT:
+		return write_report(a, arg);
+	case ACT_LANG:
+		a->lang = strcmp(a->lang, "ja") ? "ja" : "en";
+		app_message(a, false, _("knowledge base texts in %s"), strcmp(a->lang, "ja") ? _("English") : _("Japanese"));
+		for (int i = 0; i < a->depth; i++)
+			app_refresh_view(a->stack[i]);
+		return REDRAW_ALL;
 	case ACT_MATCH:
 		app_match(a);
 		for (int i = 0; i < a->depth; i++)

@@ -89,7 +89,9 @@ int tui_run(wb_case *c, struct wb_err *err);
 	X(ANSWER, "answer", N_("Checklist: answer the question of the step"), N_("answer: ")) \
 	X(STEP_NOTE, "step-note", N_("Checklist: add a note to the step"), N_("note on this step: ")) \
 	X(COPY, "copy", N_("Copy the step's command to the clipboard (OSC 52)"), NULL) \
-	X(VSS, "vss", N_("Procmon: the VSS writer analysis of the capture"), NULL)
+	X(VSS, "vss", N_("Procmon: the VSS writer analysis of the capture"), NULL) \
+	X(REPORT, "report", N_("Write the case report to FILE (.md .html .txt .json)"), N_("report to file: ")) \
+	X(LANG, "lang", N_("Show knowledge base texts in Japanese or English (toggle)"), NULL)
 
 enum wb_action {
 	ACT_NONE,

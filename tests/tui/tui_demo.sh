@@ -82,6 +82,21 @@ shows '/1965 *$' "an empty :where clears the filters"
 keys w ; type_text 'colour is red'; keys Enter
 shows 'unknown column colour' "a bad column is reported"
 
+keys 4 : ; type_text 'lang'; keys Enter
+shows 'knowledge base texts in Japanese' ":lang switches the KB texts to Japanese"
+shows 'vss-legacy-trace-bugcheck +VSS レガシー' "article titles in Japanese"
+keys : ; type_text 'lang'; keys Enter
+shows 'vss-legacy-trace-bugcheck +Bugcheck 0x7E' "and back to English"
+keys : ; type_text "report $TEST_TMP/reports/case.md"; keys Enter
+shows 'reports/case\.md: No such file' "a report into a missing folder fails with a message"
+mkdir -p "$TEST_TMP/reports"
+keys : ; type_text "report $TEST_TMP/reports/case.md"; keys Enter
+shows 'md report written to .*/reports/case\.md' ":report writes the report"
+run_wb 0 report "$CASE" --format md
+is "$(cat "$TEST_TMP/reports/case.md")" "$OUT" "the same report as wb report"
+keys : ; type_text "report $TEST_TMP/reports/case.doc"; keys Enter
+shows 'name the format with the extension' "an unknown extension is refused"
+
 keys 3
 shows '^Timeline \(UTC\)' "the timeline"
 keys z
