@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../kb/checklist.h"
+#include "../kb/kb.h"
 #include "tui.h"
 
 static void
@@ -46,15 +48,46 @@ kind_line(struct view *v, sqlite3_stmt *s, const char *ref)
 static void
 finding_line(struct view *v, sqlite3_stmt *s, const char *ref)
 {
-	text_view_add(v, ST_NORMAL, ref, "  %5.1f  %-10s %s", sqlite3_column_double(s, 1),
-		      sqlite3_column_text(s, 2), sqlite3_column_text(s, 0));
+	struct wb_app *a = v->app;
+	const char *id = (const char *)sqlite3_column_text(s, 0);
+	const struct kb_article *art = a->kb && id ? kb_find(a->kb, id) : NULL;
+	const char *title = art ? kb_text_get(&art->title, a->lang) : (const char *)sqlite3_column_text(s, 3);
+
+	text_view_add(v, ST_NORMAL, ref, "  %5.1f  %-10s %s%s%s", sqlite3_column_double(s, 1),
+		      sqlite3_column_text(s, 2), id ? id : "", title ? "  " : "", title ? title : "");
 }
 
-static void
-check_line(struct view *v, sqlite3_stmt *s, const char *ref)
+/* Each guided session with its current step. */
+static int
+checklist_lines(struct view *v)
 {
-	text_view_add(v, ST_NORMAL, ref, "  %s / %s: %s", sqlite3_column_text(s, 0),
-		      sqlite3_column_text(s, 1), sqlite3_column_text(s, 2));
+	struct wb_app *a = v->app;
+	char **ids = a->kb ? checklist_sessions(a->c) : NULL;
+	struct wb_err err;
+	int n = 0;
+
+	for (int i = 0; ids && ids[i]; i++) {
+		const struct kb_article *art = kb_find(a->kb, ids[i]);
+		struct cl_session s;
+
+		if (art && checklist_load(a->c, art, &s, &err) == 0) {
+			size_t done = 0;
+
+			for (size_t k = 0; k < s.n; k++)
+				done += s.steps[k].state != CL_PENDING && s.steps[k].state != CL_HIDDEN;
+			text_view_add(v, ST_NORMAL, "view:checklist", _("  %s: %zu steps done"), art->id, done);
+			if (s.next < s.n)
+				text_view_add(v, ST_WARNING, "view:checklist", _("    next: %s"),
+					      kb_text_get(&s.steps[s.next].step->text, a->lang));
+			else
+				text_view_add(v, ST_DIM, "view:checklist", "    %s", _("every step is done"));
+			checklist_fini(&s);
+			n++;
+		}
+		free(ids[i]);
+	}
+	free(ids);
+	return n;
 }
 
 static void
@@ -96,15 +129,15 @@ overview_build(struct view *v)
 	text_view_add(v, ST_NORMAL, NULL, "%s", "");
 
 	text_view_add(v, ST_TITLE, "view:findings", "%s", _("Top findings"));
-	if (!rows(v, "SELECT article, score, state FROM findings ORDER BY score DESC, article LIMIT 5",
+	if (!rows(v, "SELECT article, score, state, json_extract(detail, '$.title') FROM findings "
+		  "ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'partial' THEN 1 ELSE 2 END, score DESC, article LIMIT 5",
 		  ST_NORMAL, "finding:%s", finding_line))
 		text_view_add(v, ST_DIM, NULL, "  %s", _("none (no article of the knowledge base matches yet)"));
 	text_view_add(v, ST_NORMAL, NULL, "%s", "");
 
 	text_view_add(v, ST_TITLE, "view:checklist", "%s", _("Checklist"));
-	if (!rows(v, "SELECT list, step, state FROM checklist ORDER BY id DESC LIMIT 1",
-		  ST_NORMAL, NULL, check_line))
-		text_view_add(v, ST_DIM, NULL, "  %s", _("not started"));
+	if (!checklist_lines(v))
+		text_view_add(v, ST_DIM, "view:checklist", "  %s", _("not started: press 5 to start one"));
 	text_view_add(v, ST_NORMAL, NULL, "%s", "");
 
 	text_view_add(v, ST_TITLE, "view:notes", "%s", _("Latest notes"));

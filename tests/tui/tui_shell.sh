@@ -27,7 +27,7 @@ Top findings
   none (no article of the knowledge base matches yet)
 
 Checklist
-  not started
+  not started: press 5 to start one
 
 Latest notes
   none: press A to add one
@@ -61,7 +61,9 @@ shows '^Help' "? opens the help"
 like "$(screen)" 'j Down \^N +:move-down +Move down one line' "help lists keys from the key table"
 like "$(screen)" '/ +:search +Search this view' "help lists search"
 keys G
-shows ':cancel +Cancel the running import' "G goes to the end of the help"
+shows 'Keys can be changed in' "G goes to the end of the help"
+keys / ; type_text ':cancel'; keys Enter
+shows '\^C +:cancel +Cancel the running import' "every action is in the help, with its keys"
 keys q
 
 keys : ; type_text 'time'; keys Tab
