@@ -558,11 +558,19 @@ emit_event(procmon_vss *v, const struct vss_event *e, struct wb_err *err)
 		free(desc);
 	}
 	if (rc == 0 && has_time) {
+		char ft[40] = "";
+
+		/* The time VSS itself recorded, in UTC, when Procmon showed it. */
+		if (e->has_ft) {
+			memcpy(ft, "; Diag time ", 12);
+			wb_format_iso(e->ft, 0, true, ft + 12, sizeof ft - 12);
+		}
 		if (e->unfinished)
-			summary = xasprintf("%s: %s entered and never left (%s pid %lld)",
-					    e->writer, e->op, e->process, (long long)e->pid);
+			summary = xasprintf("%s: %s entered and never left (%s pid %lld%s)",
+					    e->writer, e->op, e->process, (long long)e->pid, ft);
 		else
-			summary = xasprintf("%s: %s (%s pid %lld)", e->writer, text, e->process, (long long)e->pid);
+			summary = xasprintf("%s: %s (%s pid %lld%s)", e->writer, text, e->process,
+					    (long long)e->pid, ft);
 		rc = ingest_timeline(v->ing, &(struct wb_tl){
 			.ts = e->has_ts ? e->ts : e->ft, .local = e->has_ts,
 			.level = e->unfinished ? "warning" : "info", .kind = "procmon.vss",

@@ -39,7 +39,7 @@ is "$(last)" 'C:\Windows\Microsoft.NET\assembly\GAC_MSIL 12000' "the folder abov
 run_wb 0 sql c "SELECT value || ' ' || text FROM facts WHERE key = 'procmon.denied' AND num = 1508"
 is "$(last)" 'C:\Windows\WinSxS\FileMaps\$$.cdf-ms svchost.exe CreateFile' "the writer's ACCESS DENIED"
 run_wb 0 timeline c
-like "$OUT" 'procmon\.vss +System Writer: IDENTIFY \(Leave\) \(svchost\.exe pid 1508\)' "Leave on the timeline"
+like "$OUT" 'procmon\.vss +System Writer: IDENTIFY \(Leave\) \(svchost\.exe pid 1508; Diag time 2024-05-14T[0-9:.]+Z\)' "Leave on the timeline, with the time VSS recorded"
 like "$OUT" 'warning +procmon\.vss +WMI Writer: IDENTIFY entered and never left' "the unfinished IDENTIFY is a warning"
 run_wb 0 sql c "SELECT count(*) FROM timeline WHERE kind = 'procmon.vss'"
 is "$(last)" "7" "one timeline entry per Enter/Leave"

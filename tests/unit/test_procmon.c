@@ -348,7 +348,8 @@ test_vss(wb_case *c)
 	is_str(s, "C:\\Windows\\Big\\e/1508/svchost.exe CreateFile/procmon", "ACCESS DENIED noted with process and operation");
 	free(s);
 	s = query(c, "SELECT group_concat(level || ' ' || summary, ' | ') FROM (SELECT * FROM timeline WHERE kind = 'procmon.vss'" EV " ORDER BY ts)");
-	ok(strstr(s, "info System Writer: IDENTIFY (Enter) (svchost.exe pid 1508)") &&
+	ok(strstr(s, "info System Writer: IDENTIFY (Enter) (svchost.exe pid 1508; Diag time 2024-05-14T01:00:00.000000Z)") &&
+	   strstr(s, "info System Writer: IDENTIFY (Leave) (svchost.exe pid 1508)") &&
 	   strstr(s, "warning WMI Writer: IDENTIFY entered and never left (WmiPrvSE.exe pid 3960)"),
 	   "timeline entries for Enter/Leave: %s", s);
 	free(s);
