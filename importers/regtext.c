@@ -370,6 +370,17 @@ continues(const struct regtext *rt)
 	return rt->version && len && s[len - 1] == '\\' && (s[0] == '"' || s[0] == '@');
 }
 
+/* Removes the backslash (and blanks after it) that asked for another line. */
+static void
+drop_continuation(struct regtext *rt)
+{
+	while (rt->logical.len && rt->logical.data[rt->logical.len - 1] != '\\')
+		rt->logical.len--;
+	if (rt->logical.len)
+		rt->logical.len--;
+	rt->logical.data[rt->logical.len] = '\0';
+}
+
 static int
 parse(struct regtext *rt, wb_textin *t, struct wb_err *err)
 {
@@ -388,16 +399,14 @@ parse(struct regtext *rt, wb_textin *t, struct wb_err *err)
 				continue;	/* blank lines inside wrapped hex */
 			if (line[lead] == '[' || line[lead] == '"' || line[lead] == '@') {
 				/* The wrap ended without its data: run what we have. */
+				drop_continuation(rt);
 				if (run_line(rt, err) < 0)
 					return -1;
 				pending = false;
 			}
 		}
 		if (pending) {
-			/* Drop the backslash that asked for this line. */
-			while (rt->logical.len && rt->logical.data[rt->logical.len - 1] != '\\')
-				rt->logical.len--;
-			rt->logical.data[--rt->logical.len] = '\0';
+			drop_continuation(rt);
 			add_piece(rt, textin_lineno(t));
 			buf_append(&rt->logical, line + lead, len - lead);
 		} else {
@@ -412,7 +421,7 @@ parse(struct regtext *rt, wb_textin *t, struct wb_err *err)
 	if (rc < 0)
 		return -1;
 	if (pending) {
-		rt->logical.data[rt->logical.len - 1] = ' ';	/* a file ending in ",\" */
+		drop_continuation(rt);	/* a file ending in ",\" */
 		if (run_line(rt, err) < 0)
 			return -1;
 	}

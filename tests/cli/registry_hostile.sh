@@ -8,6 +8,8 @@
 # libregf's own leak on unreadable keys (docs/REGISTRY.md) is not wb's.
 LSAN_OPTIONS="suppressions=$WB_SRCDIR/tests/lsan-libregf.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
+VALGRIND_OPTS="--suppressions=$WB_SRCDIR/tests/valgrind-libregf.supp${VALGRIND_OPTS:+ $VALGRIND_OPTS}"
+export VALGRIND_OPTS
 command -v python3 >/dev/null || skip_all "python3 not installed"
 
 sql() {

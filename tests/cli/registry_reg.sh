@@ -346,4 +346,10 @@ is "$(sql "SELECT group_concat(line, ',') FROM evidence_warning WHERE evidence_i
 	"--lenient: warnings carry the lines (a value under a bad key is skipped too)"
 is "$(sql "SELECT group_concat(name || '=' || data, ',') FROM registry WHERE evidence_id = 8 AND name IS NOT NULL")" "a=1,d=3" \
 	"--lenient: the good values are kept"
+
+# A wrap cut short by the next key line, and a file ending inside a wrap.
+printf 'REGEDIT4\n\n[HKEY_LOCAL_MACHINE\\X]\n"a"=hex:01,02,\\\n[HKEY_LOCAL_MACHINE\\Y]\n"b"=hex:03,\\  ' >"$TEST_TMP/cut.reg"
+run_wb 0 import c "$TEST_TMP/cut.reg"
+is "$(sql "SELECT group_concat(name || '=' || hex(raw), ',') FROM registry WHERE evidence_id = 9 AND name IS NOT NULL")" "a=0102,b=03" \
+	"a wrap ends at the next key line or at the end of the file"
 done_testing
