@@ -115,7 +115,7 @@ is "$(sql "SELECT record || ' ' || qualifiers || ' ' || level || ' ' || ts FROM 
 	"436 32772 3 1666693214545597" "record, qualifiers, level and UTC time"
 like "$(sql "SELECT message FROM events WHERE evidence_id = $id AND event_id = 1001")" '^コンピューターはバグチェック後' "RenderingInfo message kept"
 is "$(sql "SELECT value FROM facts WHERE evidence_id = $id AND key = 'bugcheck.code'")" "0x0000009F" "decoded from the localized message"
-is "$(sql "SELECT json_extract(data, '$[1]') FROM events WHERE evidence_id = $id AND event_id = 1001")" 'C:\Windows\MEMORY.DMP' "<Data> values kept"
+is "$(sql "SELECT json_extract(data, '\$[1]') FROM events WHERE evidence_id = $id AND event_id = 1001")" 'C:\Windows\MEMORY.DMP' "<Data> values kept"
 
 # Event Viewer "Save as XML": UTF-16 with a declaration and an <Events> root.
 { printf '<?xml version="1.0" encoding="UTF-16"?>\n<Events>\n'; sed -n 1p "$TEST_TMP/wevt.xml"; printf '</Events>\n'; } |
