@@ -1601,7 +1601,7 @@ mdmp_memory(struct dump *d, uint32_t type, uint32_t rva)
 		if (file_read(d, rva, hdr, 4) < 0)
 			return;
 		n = le32(hdr);
-		for (uint32_t i = 0; i < n && i < MAX_REGIONS; i++) {
+		for (uint32_t i = 0; i < n && i < MAX_REGIONS && d->nregions < MAX_REGIONS; i++) {
 			if (file_read(d, (uint64_t)rva + 4 + (uint64_t)i * 16, e, 16) < 0)
 				return;
 			add_region(d, le64(e), le32(e + 8), le32(e + 12));
@@ -1613,7 +1613,7 @@ mdmp_memory(struct dump *d, uint32_t type, uint32_t rva)
 			return;
 		n = le64(hdr);
 		off = le64(hdr + 8);
-		for (uint64_t i = 0; i < n && i < MAX_REGIONS; i++) {
+		for (uint64_t i = 0; i < n && i < MAX_REGIONS && d->nregions < MAX_REGIONS; i++) {
 			if (file_read(d, (uint64_t)rva + 16 + i * 16, e, 16) < 0)
 				return;
 			add_region(d, le64(e), le64(e + 8), off);
@@ -1675,7 +1675,7 @@ parse_mdmp(struct dump *d, struct wb_err *err)
 	in->format_name = "MDMP user-mode minidump";
 	in->crash_time = (int64_t)le32(h + 0x14) * WB_US_PER_SEC;
 	d->virt_by_regions = true;
-	for (uint32_t i = 0; i < nstreams; i++) {
+	for (uint32_t i = 0, seen = 0; i < nstreams; i++) {
 		uint32_t type, size, rva;
 
 		if (file_read(d, (uint64_t)dir + (uint64_t)i * 12, e, sizeof e) < 0)
@@ -1686,6 +1686,15 @@ parse_mdmp(struct dump *d, struct wb_err *err)
 		if (!file_has(d, rva, size)) {
 			note(d, "stream %u (type %u) at 0x%x runs past the end of the file", i, type, rva);
 			continue;
+		}
+		/* a dump has one stream of each type; a repeated one is ignored
+		 * (so a hostile directory cannot multiply the work) */
+		if (type < 32) {
+			if (seen >> type & 1) {
+				note(d, "stream %u repeats type %u: ignored", i, type);
+				continue;
+			}
+			seen |= UINT32_C(1) << type;
 		}
 		switch (type) {
 		case 3:
@@ -1767,8 +1776,8 @@ dump_sniff(const unsigned char *head, size_t len)
 {
 	if (len >= 8 && le32(head) == SIG_PAGE && (le32(head + 4) == SIG_DU64 || le32(head + 4) == SIG_DUMP))
 		return DUMP_FORMAT_FULL;	/* some kernel dump; DumpType decides which */
-	if (len >= 8 && le32(head) == SIG_MDMP && le16(head + 4) == 0xA793)
-		return DUMP_FORMAT_USER;
+	if (len >= 4 && le32(head) == SIG_MDMP)
+		return DUMP_FORMAT_USER;	/* the version is checked by the parser */
 	if (len >= 4 && !memcmp(head, "\177ELF", 4))
 		return DUMP_FORMAT_GUEST;
 	if (len >= 8 && (!memcmp(head, "KDUMP   ", 8) || !memcmp(head, "makedumpfile", len < 12 ? len : 12)))
@@ -1805,7 +1814,7 @@ dump_open(struct dump_reader *r, struct dump **out, struct wb_err *err)
 	int rc;
 
 	*out = NULL;
-	if (r->size < 8 || r->pread(r->ctx, head, 8, 0) < 0)
+	if (r->size < 8 || r->pread(r->ctx, head, sizeof head, 0) < 0)
 		return wb_errf(err, _("offset 0: expected a dump signature (\"PAGEDU64\", \"PAGEDUMP\" or \"MDMP\"), the file has %llu bytes"),
 			       (unsigned long long)r->size);
 	r->reads++;

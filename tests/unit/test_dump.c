@@ -448,6 +448,73 @@ test_damage(void)
 	}
 }
 
+/* A user-mode minidump built by hand: SystemInfo, Exception, ModuleList,
+ * and the ModuleList stream repeated 1000 times (hostile: ignored). */
+static void
+test_mdmp(void)
+{
+	enum { NSTREAMS = 1003, DIR = 0x20, SYS = DIR + NSTREAMS * 12, EXC = SYS + 0x38, MODS = EXC + 0xA8,
+	       NAME = MODS + 4 + 108, END = NAME + 4 + 32 };
+	unsigned char *m = calloc(1, END);
+	const char *name = "C:\\app\\crash.exe";
+	struct dump_reader r;
+	struct wb_err err;
+	struct dump *d;
+
+	memcpy(m, "MDMP", 4);
+	put32(m + 4, 0xA793);
+	put32(m + 8, NSTREAMS);
+	put32(m + 12, DIR);
+	put32(m + 0x14, 1714558830);
+	for (unsigned i = 0; i < NSTREAMS; i++) {
+		unsigned char *e = m + DIR + 12 * i;
+		uint32_t type = i == 0 ? 7 : i == 1 ? 6 : 4;
+
+		put32(e, type);
+		put32(e + 4, type == 7 ? 0x38 : type == 6 ? 0xA8 : 4 + 108);
+		put32(e + 8, type == 7 ? SYS : type == 6 ? EXC : MODS);
+	}
+	m[SYS] = 9;				/* AMD64 */
+	m[SYS + 6] = 8;				/* processors */
+	put32(m + SYS + 8, 10);
+	put32(m + SYS + 0x10, 20348);
+	put32(m + EXC, 7);			/* thread */
+	put32(m + EXC + 8, 0xC0000005);
+	put64(m + EXC + 0x18, UINT64_C(0x7FF600001234));
+	put32(m + MODS, 1);
+	put64(m + MODS + 4, UINT64_C(0x7FF600000000));
+	put32(m + MODS + 4 + 8, 0x10000);
+	put32(m + MODS + 4 + 0x14, NAME);
+	put32(m + NAME, (uint32_t)(2 * strlen(name)));	/* MDMP: bytes, not characters */
+	for (size_t i = 0; name[i]; i++)
+		m[NAME + 4 + 2 * i] = (unsigned char)name[i];
+	d = open_mem(&r, m, END, &err);
+	ok(d != NULL, "hand-made MDMP opens (%s)", err.msg);
+	if (d) {
+		const struct dump_info *in = dump_get_info(d);
+
+		ok(in->format == DUMP_FORMAT_USER && !in->has_bugcheck, "mdmp: user-mode, no bugcheck");
+		ok(in->machine == 0x8664 && in->build == 20348 && in->major == 10 && in->processors == 8,
+		   "mdmp: system info");
+		ok(in->has_exception && in->exception_code == 0xC0000005 && in->exception_thread == 7,
+		   "mdmp: exception");
+		is_int(in->crash_time, DUMPGEN_TIME_US, "mdmp: TimeDateStamp");
+		is_int(in->nmodules, 1, "mdmp: the repeated module lists are ignored");
+		if (in->nmodules)
+			is_str(in->modules[0].name, "crash.exe", "mdmp: module name after the last backslash");
+		ok(in->nframes >= 1 && in->frames[0].module == 0 && in->frames[0].offset == 0x1234,
+		   "mdmp: frame 0 is the exception address in crash.exe");
+		ok(has_note(in, "repeats type 4"), "mdmp: the repetition is noted");
+	}
+	dump_free(d);
+	put32(m + 4, 0xA794);
+	ok(!open_mem(&r, m, END, &err) && strstr(err.msg, "0xA793"), "mdmp: wrong version refused: %s", err.msg);
+	put32(m + 4, 0xA793);
+	put32(m + 8, 5000);
+	ok(!open_mem(&r, m, END, &err) && strstr(err.msg, "1..4096 streams"), "mdmp: too many streams refused");
+	free(m);
+}
+
 static void
 test_header32(void)
 {
@@ -615,6 +682,7 @@ main(void)
 	test_exception_context();
 	test_damage();
 	test_header32();
+	test_mdmp();
 	test_phys_source();
 	test_guest_files();
 	test_helpers();
