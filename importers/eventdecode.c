@@ -794,6 +794,10 @@ eventdecode_render(const char *provider, uint32_t event_id, const char *const *s
 
 	eventdecode_provider(provider, canon, sizeof canon);
 	d = find_decoder(canon, event_id);
+	/* The any-provider entry (storport 129) applies only to port devices. */
+	if (d && !d->provider &&
+	    !(nstrings && (strstr(strings[0], "RaidPort") || strstr(strings[0], "ScsiPort"))))
+		d = NULL;
 	if (!d || !d->tmpl) {
 		join_strings(strings, nstrings, out);
 		return 0;

@@ -537,10 +537,16 @@ text_import_lines(struct tx_state *st, wb_textin *t, struct wb_err *err)
 		 * record already has (a second "Event ID:"). */
 		if (lab && (lab->field == TX_RECORD_START || lab->starts ||
 			    (mode != TX_MESSAGE && tx_field_set(&e, lab->field)))) {
-			if ((e.has_id || e.message.len) && tx_flush(st, &e, err) < 0)
-				return -1;
+			if ((e.has_id || e.message.len) && tx_flush(st, &e, err) < 0) {
+				rc = -1;
+				break;
+			}
 			mode = TX_HEADERS;
 			bare = true;
+		}
+		if ((lineno & 4095) == 0 && ingest_progress(st->ing, err) < 0) {
+			rc = -1;
+			break;
 		}
 		if (mode == TX_SKIP_XML)
 			continue;
@@ -559,8 +565,10 @@ text_import_lines(struct tx_state *st, wb_textin *t, struct wb_err *err)
 		}
 		if (mode == TX_MESSAGE) {
 			if (bare && !bare_continues(line, len, after_blank)) {
-				if (tx_flush(st, &e, err) < 0)
-					return -1;
+				if (tx_flush(st, &e, err) < 0) {
+					rc = -1;
+					break;
+				}
 				e.line = lineno;
 			}
 			after_blank = len == 0;
@@ -655,12 +663,11 @@ csv_split(char *rec, char delim, char **fields, size_t max)
 	return n;
 }
 
-/* True when the record so far ends inside a quoted field. */
+/* Whether a record is inside a quoted field after this line, given whether
+ * it was before (only the new line is scanned: records may span many). */
 static bool
-csv_open_quote(const char *s, size_t len)
+csv_in_quote(bool in, const char *s, size_t len)
 {
-	bool in = false;
-
 	for (size_t i = 0; i < len; i++)
 		if (s[i] == '"')
 			in = !in;
@@ -709,7 +716,7 @@ csv_import_lines(struct tx_state *st, wb_textin *t, struct wb_err *err)
 	struct csv_layout lay = {0};
 	struct wb_buf rec = {0};
 	struct tx_event e = {.record = -1, .qualifiers = -1, .line = -1};
-	bool have_header = false;
+	bool have_header = false, in_quote = false;
 	int64_t rec_line = 0;
 	const char *line;
 	size_t len;
@@ -724,7 +731,8 @@ csv_import_lines(struct tx_state *st, wb_textin *t, struct wb_err *err)
 		else
 			buf_puts(&rec, "\n");
 		buf_append(&rec, line, len);
-		if (csv_open_quote(rec.data, rec.len)) {
+		in_quote = csv_in_quote(in_quote, line, len);
+		if (in_quote) {
 			if (rec.len > TEXTIN_MAX_LINE * 4) {
 				rc = wb_errf(err, _("%s:%lld: quoted field never closed (expected a "
 						    "closing '\"')"), ingest_path(st->ing),

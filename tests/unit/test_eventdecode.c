@@ -279,6 +279,50 @@ test_store(void)
 	free(src);
 }
 
+/* Storport logs 129 under the miniport's name: any provider, as long as
+ * the device is a RaidPort or ScsiPort. */
+static void
+test_storport(void)
+{
+	struct wb_err err = {{0}};
+	char *path = xasprintf("%s/sp.wb", tmpdir), *src = xasprintf("%s/sp.evtx", tmpdir);
+	FILE *f = fopen(src, "w");
+	wb_case *c;
+	wb_ingest *ing;
+	int64_t id;
+	unsigned char bin[48] = {0};
+	const char *raid[] = {"\\Device\\RaidPort0"}, *other[] = {"something else"};
+	struct ev_record r = {.record = 9, .has_ts = true, .ts = 1, .qualifiers = -1, .line = -1,
+			      .level = EV_LEVEL_WARNING, .event_id = 129, .nstrings = 1};
+
+	fputs("y", f);
+	fclose(f);
+	ok(case_open(path, CASE_CREATE, NULL, NULL, &c, &err) == 0, "case for 129");
+	ok(ingest_begin(c, src, "eventlog", "test", "1", NULL, &ing, &err) == 0, "begin");
+	bin[0x29] = 0x00;
+	bin[0x2A] = 0x0B;	/* COMMAND_TIMEOUT */
+	bin[0x2B] = 0x35;	/* SYNCHRONIZE_CACHE */
+	r.provider = "stornvme";
+	r.strings = raid;
+	r.binary = bin;
+	r.binary_len = sizeof bin;
+	ok(eventdecode_store(ing, &r, &err) == 0, "stornvme 129 stored");
+	r.provider = "SomeApp";
+	r.strings = other;
+	ok(eventdecode_store(ing, &r, &err) == 0, "another provider's 129 stored");
+	ok(ingest_commit(ing, &id, &err) == 0, "commit");
+	check_query(c, "SELECT group_concat(value) FROM facts WHERE key = 'disk.reset'", "\\Device\\RaidPort0",
+		    "129 from a miniport is a reset of its RaidPort; the other 129 is not");
+	check_query(c, "SELECT value || ' ' || (SELECT value FROM facts WHERE key = 'disk.retry.op') FROM facts WHERE key = 'disk.retry'",
+		    "SRB_STATUS_COMMAND_TIMEOUT SCSIOP_SYNCHRONIZE_CACHE", "129 binary data decoded");
+	check_query(c, "SELECT group_concat(value, ' ') FROM (SELECT value FROM facts WHERE key = 'event' ORDER BY id)",
+		    "stornvme/129 SomeApp/129", "event facts keep the miniport's name");
+	check_query(c, "SELECT count(message) FROM events", "1", "only the storport 129 gets wb's message");
+	case_close(c);
+	free(path);
+	free(src);
+}
+
 int
 main(void)
 {
@@ -288,6 +332,7 @@ main(void)
 	test_names();
 	test_recognize();
 	test_store();
+	test_storport();
 	{
 		char *cmd = xasprintf("rm -rf '%s'", tmpdir);
 
