@@ -114,11 +114,20 @@ read_evidence(void *ctx, void *buf, size_t n, struct wb_err *err)
 	if (got < 0)
 		pm->read_failed = true;
 	if (got > 0 && !pm->checked_magic) {
+		const unsigned char *b = buf;
+		char what[96] = "";
+
 		pm->checked_magic = true;
 		pm->read_failed = got >= 4 && !memcmp(buf, "PML_", 4);
-		if (pm->read_failed)
-			return wb_errf(err, _("%s: this is a native Procmon log (PML); wb reads CSV: in Process Monitor use File > Save..., choose \"Comma-Separated Values (CSV)\" and \"All events\", and import that file"),
-				       pm->path);
+		if (!pm->read_failed)
+			return got;
+		/* Header (formats.md 1.9): u32 version at 4, u32 event count at 0x234. */
+		if (got >= 0x238)
+			snprintf(what, sizeof what, _(" version %u, %u events"),
+				 (unsigned)(b[4] | b[5] << 8 | b[6] << 16 | (uint32_t)b[7] << 24),
+				 (unsigned)(b[0x234] | b[0x235] << 8 | b[0x236] << 16 | (uint32_t)b[0x237] << 24));
+		return wb_errf(err, _("%s: this is a native Procmon log (PML%s); wb reads CSV: in Process Monitor use File > Save..., choose \"Comma-Separated Values (CSV)\" and \"All events\", and import that file"),
+			       pm->path, what);
 	}
 	return got;
 }

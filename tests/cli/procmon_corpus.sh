@@ -66,6 +66,6 @@ is "$(printf '%s\n' "$OUT" | tail -1)" "1330881097466606" "--date places the row
 
 # The native log next to its CSV: detected, and the user is told to export CSV.
 run_wb 1 import z "$WB_CORPUS/procmon/eronnen-procmon-parser/UTC64Process.PML"
-like "$ERR" 'native Procmon log \(PML\); wb reads CSV' "PML explained"
+like "$ERR" 'native Procmon log \(PML version 9, 3400 events\); wb reads CSV' "PML explained, with its version and event count (as many as the CSV has rows)"
 like "$ERR" 'Comma-Separated Values' "the error says how to export"
 done_testing
