@@ -198,13 +198,13 @@ struct wd {
 	int have_crash_ts;
 
 	struct wd_stack cur, best;
-	uint64_t *seen;		/* seen_before()'s hash set */
-	ssize_t lm_current;	/* module the lmv detail lines describe, -1 none */
-	size_t nseen, capseen;
 	size_t nframes_total;
+	uint64_t *seen;		/* seen_before()'s hash set */
+	size_t nseen, capseen;
 
 	struct wd_module *modules;
 	size_t nmodules, capmodules;
+	ssize_t lm_current;	/* module the lmv detail lines describe, -1 none */
 
 	uint64_t fault_address;	/* .exr ExceptionAddress or FAULTING_IP */
 	int faulting_ip_next;	/* the symbol/address lines after FAULTING_IP: */
@@ -236,19 +236,13 @@ struct wd {
 
 /* ---- small helpers ---- */
 
-static char *
-cap_dup(const char *s, size_t n)
-{
-	return xstrndup(s, n);
-}
-
 static void
 val_set(struct wd_val *v, const char *s, size_t n, int rank, int64_t ref, const char *source)
 {
 	if (v->s && v->rank >= rank)
 		return;
 	free(v->s);
-	v->s = cap_dup(s, n);
+	v->s = xstrndup(s, n);
 	v->rank = rank;
 	v->ref = ref;
 	v->source = source;
@@ -377,7 +371,7 @@ parse_call_site(const char *s, size_t n, int hex_no_prefix, struct wd_frame *f)
 		if (parse_hex(s, n, &a) < 0)
 			return -1;
 		f->address = a;
-		f->norm = cap_dup(s, n);
+		f->norm = xstrndup(s, n);
 		return 0;
 	}
 	bang = memchr(s, '!', n);
@@ -410,14 +404,14 @@ parse_call_site(const char *s, size_t n, int hex_no_prefix, struct wd_frame *f)
 		if (!isalnum(c) && c != '_' && c != '.' && c != '-' && c != '$')
 			return -1;
 	}
-	f->module = cap_dup(s, modlen);
+	f->module = xstrndup(s, modlen);
 	if (bang) {
 		const char *sym = bang + 1;
 		const char *end = plus ? plus : s + n;
 
 		end = strip_parameters(sym, end);
 		if (end > sym)
-			f->symbol = cap_dup(sym, (size_t)(end - sym));
+			f->symbol = xstrndup(sym, (size_t)(end - sym));
 	}
 	if (f->symbol && plus)
 		f->norm = xasprintf("%s!%s+0x%" PRIx64, f->module, f->symbol, f->offset);
@@ -529,7 +523,7 @@ parse_frame_line(const char *line, int numbered, int need_addresses, struct wd_f
 	{
 		/* annotations after the call site */
 		static const char *const cuts[] = {" [", " (FPO:", " (CONV:", " (TrapFrame @", " ...", NULL};
-		char *copy = cap_dup(site, n);
+		char *copy = xstrndup(site, n);
 
 		for (int i = 0; cuts[i]; i++)
 			if ((cut = strstr(copy, cuts[i])))
@@ -807,7 +801,7 @@ parse_lm_row(struct wd *w, const char *line, int unloaded)
 		return -1;
 	w->parsed = "module.loaded";
 	{
-		char *name = cap_dup(tok[2], tn[2]);
+		char *name = xstrndup(tok[2], tn[2]);
 		int dup = seen_before(w, fnv1a(0x6c6d ^ base ^ (end << 1), name));
 
 		/* The same module listed again (lm, then lmvm): later details
@@ -832,7 +826,7 @@ parse_lm_row(struct wd *w, const char *line, int unloaded)
 	}
 	m = &w->modules[w->nmodules++];
 	memset(m, 0, sizeof *m);
-	m->name = cap_dup(tok[2], tn[2]);
+	m->name = xstrndup(tok[2], tn[2]);
 	m->base = base;
 	m->end = end;
 	m->unloaded = unloaded;
@@ -1158,7 +1152,7 @@ analyze_key(struct wd *w, const char *key, const char *v, size_t vn)
 			stack_begin(w, 0, 1, 0);
 			w->parsed = "stack";
 			if (vn) {
-				char *copy = cap_dup(v, vn);
+				char *copy = xstrndup(v, vn);
 
 				flat_stack(&w->cur, copy);
 				free(copy);
@@ -1440,7 +1434,7 @@ handle_match(struct wd *w, enum wd_kind kind, const char *line, const PCRE2_SIZE
 		return 0;
 	case K_IRP_DRIVER:
 		if (w->irp_current && !w->irp_driver) {
-			w->irp_driver = cap_dup(CAP(1), CAPLEN(1));
+			w->irp_driver = xstrndup(CAP(1), CAPLEN(1));
 			w->irp_of_driver = w->irp;
 			w->irp_current = 0;
 			pend(w, "irp.current", w->irp_driver, 0, 0, w->section);
@@ -1525,7 +1519,7 @@ handle_match(struct wd *w, enum wd_kind kind, const char *line, const PCRE2_SIZE
 	case K_RESOURCE:
 		if (flush_resource(w) < 0)
 			return -1;
-		w->res.name = CAPSET(1) && CAPLEN(1) ? cap_dup(CAP(1), CAPLEN(1)) : cap_dup(CAP(2), CAPLEN(2));
+		w->res.name = CAPSET(1) && CAPLEN(1) ? xstrndup(CAP(1), CAPLEN(1)) : xstrndup(CAP(2), CAPLEN(2));
 		w->res.exclusive = CAP(3)[0] == 'E';
 		w->res.ref = w->rowid;
 		w->parsed = w->res.exclusive ? "lock.exclusive" : "lock.shared";
@@ -1545,15 +1539,15 @@ handle_match(struct wd *w, enum wd_kind kind, const char *line, const PCRE2_SIZE
 		break;
 	case K_RESOURCE_THREADS:
 		if (w->res.name && !w->res.owner) {
-			w->res.owner = cap_dup(CAP(1), CAPLEN(1));
+			w->res.owner = xstrndup(CAP(1), CAPLEN(1));
 			w->parsed = "lock";
 		}
 		break;
 	case K_THREAD:
 		if (flush_thread(w) < 0)
 			return -1;
-		w->thr.addr = cap_dup(CAP(1), CAPLEN(1));
-		w->thr.state = cap_dup(CAP(3), CAPLEN(3));
+		w->thr.addr = xstrndup(CAP(1), CAPLEN(1));
+		w->thr.state = xstrndup(CAP(3), CAPLEN(3));
 		w->thr.ticks = -1;
 		w->thr.ref = w->rowid;
 		w->parsed = "thread";
@@ -1562,7 +1556,7 @@ handle_match(struct wd *w, enum wd_kind kind, const char *line, const PCRE2_SIZE
 		if (w->thr.addr) {
 			w->thr.ticks = strtoll(CAP(1), NULL, 10);
 			if (CAPSET(2))
-				w->thr.wait = cap_dup(CAP(2), CAPLEN(2));
+				w->thr.wait = xstrndup(CAP(2), CAPLEN(2));
 			w->parsed = "thread";
 		}
 		break;
@@ -1711,7 +1705,7 @@ wd_understand_pieces(struct wd *w, const char *line, size_t len, pcre2_match_dat
 		return wd_understand(w, line, len, md);
 	for (size_t i = 0; i <= n; i++) {
 		size_t end = i < n ? cuts[i] : len;
-		char *piece = cap_dup(line + start, end - start);
+		char *piece = xstrndup(line + start, end - start);
 		int rc;
 
 		w->parsed = NULL;
