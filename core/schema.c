@@ -133,22 +133,23 @@ static const char v1[] =
 	"  LEFT JOIN procmon_text td ON td.id = p.detail LEFT JOIN strings sc ON sc.id = p.class"
 	"  LEFT JOIN strings sg ON sg.id = p.category;"
 
-	/* ---- event logs: importers/evtx.c, evt.c, eventtext.c ---- */
+	/* ---- event logs: importers/evtx.c, evt.c, eventtext.c, eventxml.c (docs/EVENTLOG.md) ---- */
 	"CREATE TABLE events ("
 	"  id INTEGER PRIMARY KEY,"
 	"  evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,"
-	"  record INTEGER,"		/* record number in the log */
+	"  record INTEGER,"		/* record number in the log (record header) */
 	"  ts INTEGER,"			/* UTC microseconds */
-	"  provider INTEGER REFERENCES strings(id),"
-	"  event_id INTEGER, qualifiers INTEGER,"
+	"  local INTEGER NOT NULL DEFAULT 0,"	/* ts from a local time + the evidence's zone */
+	"  provider INTEGER REFERENCES strings(id),"	/* as the source named it */
+	"  event_id INTEGER, qualifiers INTEGER,"	/* displayed 16-bit ID; high bits */
 	"  level INTEGER,"		/* 1 critical .. 5 verbose, 0 info/unknown */
 	"  channel INTEGER REFERENCES strings(id),"
 	"  computer INTEGER REFERENCES strings(id),"
-	"  message TEXT,"		/* rendered by wb's templates, or NULL */
-	"  data TEXT,"			/* JSON array of data strings */
-	"  binary BLOB,"
-	"  recovered INTEGER NOT NULL DEFAULT 0,"
-	"  line INTEGER);"		/* line in a text export */
+	"  message TEXT,"		/* as exported, or rendered by wb's templates, or NULL */
+	"  data TEXT,"			/* JSON array of the insertion strings */
+	"  binary BLOB,"		/* the event's binary data */
+	"  recovered INTEGER NOT NULL DEFAULT 0,"	/* carved from the log's free space */
+	"  line INTEGER);"		/* first line in a text export */
 	"CREATE INDEX events_ev ON events(evidence_id, id);"
 	"CREATE INDEX events_pid ON events(provider, event_id);"
 

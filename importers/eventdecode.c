@@ -1222,8 +1222,8 @@ eventdecode_store(wb_ingest *ing, const struct ev_record *r, struct wb_err *err)
 {
 	static const char sql[] =
 		"INSERT INTO events(evidence_id, record, ts, provider, event_id, qualifiers, level,"
-		" channel, computer, message, data, binary, recovered, line)"
-		" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		" channel, computer, message, data, binary, recovered, line, local)"
+		" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	static struct wb_buf msg, data;	/* reused: importers run one at a time */
 	sqlite3_stmt *st = ingest_prepare(ing, sql, err);
 	char canon[128], value[160], *summary;
@@ -1278,6 +1278,7 @@ eventdecode_store(wb_ingest *ing, const struct ev_record *r, struct wb_err *err)
 	sqlite3_bind_int(st, 13, r->recovered);
 	if (r->line >= 0)
 		sqlite3_bind_int64(st, 14, r->line);
+	sqlite3_bind_int(st, 15, r->has_ts && r->ts_local);
 	if (ingest_step(ing, st, err) < 0)
 		return -1;
 	x.ref = sqlite3_last_insert_rowid(ingest_db(ing));

@@ -29,6 +29,7 @@ is "$(iso "$(sql "SELECT ts FROM events WHERE evidence_id = $id AND event_id = 6
 	"12-hour US local time converted with --tz +09:00"
 is "$(sql "SELECT tz_assumption FROM evidence WHERE id = $id")" "--tz +09:00" "zone assumption recorded"
 is "$(sql "SELECT count(*) FROM timeline WHERE evidence_id = $id AND local = 1")" 6 "timeline entries flagged local (4 events + 2 shutdown markers)"
+is "$(sql "SELECT count(*) FROM events WHERE evidence_id = $id AND local = 1")" 4 "events flagged local"
 is "$(sql "SELECT value FROM facts WHERE evidence_id = $id AND key = 'vss.writer.error'")" "Shadow Copy Optimization Writer" \
 	"writer read from the multi-line quoted message"
 is "$(sql "SELECT value FROM facts WHERE evidence_id = $id AND key = 'vss.hr'")" "0x80070539" "hr from the message"
@@ -99,6 +100,7 @@ like "$OUT" 'wevt.txt: evidence [0-9]+ \(event-text\), 2 records' "wevtutil text
 id=$(ev wevt.txt)
 is "$(sql "SELECT ts FROM events WHERE evidence_id = $id AND event_id = 41")" 1488507668135000 "local ISO time shifted by --tz -05:00, milliseconds kept"
 is "$(sql "SELECT ts FROM events WHERE evidence_id = $id AND event_id = 8194")" 1762962583563000 "Z time taken as UTC, 7 fraction digits"
+is "$(sql "SELECT group_concat(local) FROM (SELECT local FROM events WHERE evidence_id = $id ORDER BY id)")" "1,0" "only the zoneless time is local"
 is "$(sql "SELECT group_concat(s.s) FROM events e JOIN strings s ON s.id = e.channel WHERE e.evidence_id = $id")" "System,Application" "Log Name kept as channel"
 is "$(sql "SELECT value FROM facts WHERE evidence_id = $id AND key = 'vss.writer.error'")" "System Writer" "writer from wevtutil text"
 
