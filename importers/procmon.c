@@ -118,6 +118,11 @@ read_evidence(void *ctx, void *buf, size_t n, struct wb_err *err)
 		char what[96] = "";
 
 		pm->checked_magic = true;
+		if (got >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
+			pm->read_failed = true;
+			return wb_errf(err, _("%s: UTF-16 text; a Procmon CSV export is UTF-8 (re-export it from Process Monitor, or convert it: iconv -f UTF-16 -t UTF-8)"),
+				       pm->path);
+		}
 		pm->read_failed = got >= 4 && !memcmp(buf, "PML_", 4);
 		if (!pm->read_failed)
 			return got;

@@ -72,9 +72,11 @@ enum procmon_date_order {
 	PROCMON_DATE_YMD,	/* 2020/07/31, 2020-07-31 (ja-JP, ISO) */
 };
 
-/* Date part of "7/31/2020 6:55:07 AM" as days since 1970-01-01.  *order is
- * used when the date is ambiguous and set when the date settles it (or when
- * it is still unknown, from `fallback`).  Returns 0 or -1. */
+/* Date part of "7/31/2020 6:55:07 AM" as days since 1970-01-01.  A date
+ * with a four-digit first number is Y/M/D; otherwise *order decides once it
+ * is known, and is set by the first date that settles it (a day above 12);
+ * until then an ambiguous date is read in the `fallback` order.  D.M.Y with
+ * dots is the default for dotted dates.  Returns 0 or -1. */
 int procmon_parse_date(const char *s, enum procmon_date_order *order,
 		       enum procmon_date_order fallback, int64_t *days);
 

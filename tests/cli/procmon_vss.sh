@@ -81,6 +81,9 @@ like "$OUT" "[1-9][0-9]* records, 1 warnings" "--lenient imports the rest with a
 printf '\357\273\277"Time of Day","Process Name","PID","Operation","Path","Result","Detail"\r\n"1:00:00.0 AM","a.exe","1","RegOpenKey","HKLM\\\377","SUCCESS",""\r\n' >"$TEST_TMP/latin.csv"
 run_wb 1 import c "$TEST_TMP/latin.csv"
 like "$ERR" 'latin\.csv: line 2: invalid UTF-8 at offset [0-9]+' "invalid UTF-8 refused with line and offset"
+printf '"Time of Day","Process Name","PID","Operation","Path","Result","Detail"\r\n' | iconv -f UTF-8 -t UTF-16 >"$TEST_TMP/utf16.csv"
+run_wb 1 import c "$TEST_TMP/utf16.csv" --as procmon
+like "$ERR" 'utf16\.csv: UTF-16 text; a Procmon CSV export is UTF-8' "UTF-16 explained"
 printf '"Time of Day","Process Name","PID","Operation","Path","Result","Detail"\r\n"soon","a.exe","1","RegOpenKey","HKLM\\x","SUCCESS",""\r\n' >"$TEST_TMP/time.csv"
 run_wb 1 import c "$TEST_TMP/time.csv" --date 2024-05-14
 like "$ERR" 'time\.csv: line 2: Time of Day "soon": expected a time such as' "a bad time names column, value and form"
