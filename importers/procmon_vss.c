@@ -667,6 +667,11 @@ check_zone(procmon_vss *v)
 				ingest_warn(v->ing, e->line, -1,
 					    _("the VSS\\Diag data (UTC) says this capture's clock was at %s, not %s as assumed; re-zone the evidence"),
 					    a, b);
+			} else if (implied != assumed) {	/* more than a zone apart: the date is wrong */
+				wb_format_iso(e->ft, 0, true, day, sizeof day);
+				ingest_warn(v->ing, e->line, -1,
+					    _("the VSS\\Diag data says this capture ran on %.10s (UTC), not on the date assumed; import again with the right --date"),
+					    day);
 			}
 			return;
 		}

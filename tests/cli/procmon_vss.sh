@@ -53,6 +53,11 @@ like "$OUT" "1 warnings" "a zone warning"
 run_wb 0 evidence z --json
 like "$OUT" "clock was at \+09:00, not \+00:00 as assumed" "the warning names the zone the data implies"
 
+run_wb 0 new d
+run_wb 0 import d "$cap" --date 2024-05-17 --tz +09:00
+run_wb 0 evidence d --json
+like "$OUT" "capture ran on 2024-05-14 \(UTC\), not on the date assumed" "a wrong --date is pointed out"
+
 # Locale variants and the full column set give the same analysis.
 for clock in 12h 24h ja; do
 	f="$TEST_TMP/full-$clock.csv"
