@@ -29,6 +29,7 @@
 #define MAX_MODULES 8192
 #define MAX_RESOLVED 256
 #define MAX_HINTS 32
+#define MAX_IRPS 64
 
 /* ---- the line patterns ---- */
 
@@ -212,8 +213,11 @@ struct wd {
 	size_t nhints;
 	uint64_t irp;		/* address given to the current !irp command */
 	int irp_current;	/* the '>' stack location was just seen */
-	char *irp_driver;	/* driver of the current location of `irp` */
-	uint64_t irp_of_driver;
+	struct {
+		uint64_t irp;
+		char *driver;	/* driver of the IRP's current stack location */
+	} irps[MAX_IRPS];
+	size_t nirps;
 
 	struct culprit_frame resolved[MAX_RESOLVED];
 	char *resolved_strings[MAX_RESOLVED * 2];
@@ -1433,11 +1437,12 @@ handle_match(struct wd *w, enum wd_kind kind, const char *line, const PCRE2_SIZE
 		w->parsed = w->irp ? "irp" : NULL;
 		return 0;
 	case K_IRP_DRIVER:
-		if (w->irp_current && !w->irp_driver) {
-			w->irp_driver = xstrndup(CAP(1), CAPLEN(1));
-			w->irp_of_driver = w->irp;
+		if (w->irp_current && w->nirps < MAX_IRPS) {
+			w->irps[w->nirps].irp = w->irp;
+			w->irps[w->nirps].driver = xstrndup(CAP(1), CAPLEN(1));
+			pend(w, "irp.current", w->irps[w->nirps].driver, 0, 0, w->section);
+			w->nirps++;
 			w->irp_current = 0;
-			pend(w, "irp.current", w->irp_driver, 0, 0, w->section);
 		}
 		break;
 	case K_HINT:
@@ -1915,16 +1920,19 @@ emit_crash(struct wd *w, struct culprit *c, int *have_culprit)
 	in.nhints = w->nhints;
 	/* 0x9F with P1 = 3: P4 is the blocked IRP; !irp on it shows which
 	 * driver holds it. */
-	if (base == 0x9F && w->have_arg[0] && w->args[0] == 3 && w->have_arg[3] && w->irp_driver &&
-	    w->irp_of_driver == w->args[3]) {
-		const char *slash = strrchr(w->irp_driver, '\\');
+	for (size_t i = 0; base == 0x9F && w->have_arg[0] && w->args[0] == 3 && w->have_arg[3] && i < w->nirps;
+	     i++) {
+		const char *driver = w->irps[i].driver, *slash = strrchr(driver, '\\');
 
-		param_module = xasprintf("%s.sys", slash ? slash + 1 : w->irp_driver);
+		if (w->irps[i].irp != w->args[3])
+			continue;
+		param_module = xasprintf("%s.sys", slash ? slash + 1 : driver);
 		param_reason = xasprintf("P4 0x%" PRIx64 " (the blocked power IRP of 0x9F) is pending in %s "
 					 "(its current stack location in the !irp output)",
-					 w->args[3], w->irp_driver);
+					 w->args[3], driver);
 		in.param_module = param_module;
 		in.param_reason = param_reason;
+		break;
 	}
 	culprit_find(&in, c);
 	*have_culprit = 1;
@@ -2094,7 +2102,8 @@ wd_free(struct wd *w)
 	free(w->pending_symbol);
 	for (size_t i = 0; i < w->nhints; i++)
 		free((char *)w->hints[i].module);
-	free(w->irp_driver);
+	for (size_t i = 0; i < w->nirps; i++)
+		free(w->irps[i].driver);
 	free(w->res.name);
 	free(w->res.owner);
 	free(w->thr.addr);
