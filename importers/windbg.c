@@ -1371,19 +1371,20 @@ handle_match(struct wd *w, enum wd_kind kind, const char *line, const PCRE2_SIZE
 		w->parsed = "os.product_type";
 		break;
 	case K_SESSION_TIME: {
-		int mon = month_number(CAP(1));
+		int mon = month_number(CAP(1)), day = atoi(CAP(2)), hour = atoi(CAP(3)), min = atoi(CAP(4)),
+		    sec = atoi(CAP(5)), year = atoi(CAP(7));
 		int64_t usec = 0;
 
-		if (!mon)
-			break;
+		if (!mon || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60 || year < 1990 || year > 2200 ||
+		    (CAPSET(9) && atoi(CAP(9)) > 14))
+			break;	/* not a time: keep the line as text */
 		if (CAPSET(6)) {
 			char frac[8] = "000000";
 
 			memcpy(frac, CAP(6), CAPLEN(6));
 			usec = strtol(frac, NULL, 10);
 		}
-		w->crash_ts = wb_make_time(atoi(CAP(7)), mon, atoi(CAP(2)), atoi(CAP(3)), atoi(CAP(4)),
-					   atoi(CAP(5)), usec);
+		w->crash_ts = wb_make_time(year, mon, day, hour, min, sec, usec);
 		if (CAPSET(8)) {
 			int64_t off = (atoi(CAP(9)) * 60 + (CAPSET(10) ? atoi(CAP(10)) : 0)) * 60 * WB_US_PER_SEC;
 
