@@ -515,6 +515,11 @@ test_bad_and_hostile(void)
 	ev = import_text("Writer name: none\n", 18, "vssadmin", NULL, &err);
 	ok(ev == 0 && strstr(err.msg, "no vssadmin writer found"), "vssadmin without writers refused: %s", err.msg);
 
+	ev = import_str("Debug session time: Wed Sep 31 25:03:39.545 2023 (UTC - 7:00)\nBugCheck 7E, {c0000005, 0, 0, 0}\n",
+			NULL);
+	ok(ev > 0 && !strcmp(fact(ev, "bugcheck.code", 0), "0x0000007E"), "session with an impossible time imports");
+	is_int(count("SELECT count(*) FROM timeline WHERE evidence_id = ?", ev), 0, "and puts nothing on the timeline");
+
 	/* Hostile: escape sequences, NULs, huge hex, deep stacks, long lines. */
 	{
 		struct wb_buf b = {0};
