@@ -2162,6 +2162,7 @@ static const struct {
 	{"FAILURE_BUCKET_ID:", 85},
 	{"kd> ", 80},
 	{"Loading Dump File [", 80},
+	{"Debug session time:", 70},
 	{"Child-SP", 75},
 	{"ChildEBP", 75},
 	{"Probably caused by :", 75},
