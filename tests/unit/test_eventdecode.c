@@ -7,6 +7,7 @@
 #include "../../core/case.h"
 #include "../../core/ingest.h"
 #include "../../importers/eventdecode.h"
+#include "../../importers/importer.h"
 #include "../tap.h"
 
 static char tmpdir[] = "/tmp/wbevdXXXXXX";
@@ -323,6 +324,34 @@ test_storport(void)
 	free(src);
 }
 
+/* Cancel during an EVTX import: the reader thread stops, nothing is kept. */
+static void
+test_evtx_cancel(void)
+{
+	const char *corpus = getenv("WB_CORPUS");
+	char *evtx, *path = xasprintf("%s/cancel.wb", tmpdir);
+	volatile sig_atomic_t cancel = 1;
+	struct wb_import_opts opts = {.cancel = &cancel};
+	struct wb_err err = {{0}};
+	wb_case *c;
+	int64_t id;
+
+	if (!corpus)
+		return;
+	evtx = xasprintf("%s/evtx/plaso/System.evtx", corpus);
+	if (access(evtx, R_OK) == 0 && case_open(path, CASE_CREATE, NULL, NULL, &c, &err) == 0) {
+		ok(importer_run(c, evtx, &opts, &id, NULL, &err) < 0 && strstr(err.msg, "cancelled"),
+		   "EVTX import cancelled: %s", err.msg);
+		is_int(case_scalar(c, "SELECT count(*) FROM events", -1), 0, "nothing kept after the cancel");
+		cancel = 0;
+		ok(importer_run(c, evtx, &opts, &id, NULL, &err) == 0, "the same file imports afterwards");
+		is_int(case_scalar(c, "SELECT count(*) FROM events", -1), 5009, "all 5009 records");
+		case_close(c);
+	}
+	free(evtx);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -333,6 +362,7 @@ main(void)
 	test_recognize();
 	test_store();
 	test_storport();
+	test_evtx_cancel();
 	{
 		char *cmd = xasprintf("rm -rf '%s'", tmpdir);
 
