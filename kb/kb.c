@@ -221,23 +221,18 @@ yaml_value(yaml_parser_t *p, yaml_event_t *ev, struct line_map *lm, const char *
 	return j;
 }
 
+/* Parse a whole YAML stream (input already set on p) into one document. */
 static json_t *
-yaml_load(const char *path, struct line_map *lm, struct wb_err *err)
+yaml_load(yaml_parser_t *p, const char *path, struct line_map *lm, struct wb_err *err)
 {
-	yaml_parser_t p;
 	yaml_event_t ev;
 	json_t *doc = NULL;
-	FILE *f = fopen(path, "rb");
 
-	if (!f) {
-		wb_errf(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	yaml_parser_initialize(&p);
-	yaml_parser_set_input_file(&p, f);
 	for (;;) {
-		if (yaml_next(&p, &ev, path, err) < 0)
-			break;
+		if (yaml_next(p, &ev, path, err) < 0) {
+			json_decref(doc);
+			return NULL;
+		}
 		if (ev.type == YAML_STREAM_END_EVENT) {
 			yaml_event_delete(&ev);
 			if (!doc)
@@ -253,7 +248,7 @@ yaml_load(const char *path, struct line_map *lm, struct wb_err *err)
 				doc = NULL;
 				break;
 			}
-			doc = yaml_value(&p, &ev, lm, path, 0, err);
+			doc = yaml_value(p, &ev, lm, path, 0, err);
 			yaml_event_delete(&ev);
 			if (!doc)
 				break;
@@ -261,8 +256,6 @@ yaml_load(const char *path, struct line_map *lm, struct wb_err *err)
 		}
 		yaml_event_delete(&ev);
 	}
-	yaml_parser_delete(&p);
-	fclose(f);
 	if (doc && !json_is_object(doc)) {
 		wb_errf(err, "%s:1: %s", path, _("expected an article: a mapping with id, title, ..."));
 		json_decref(doc);
@@ -793,20 +786,47 @@ kb_parse_json(json_t *doc, const char *where, struct kb_article **out, struct wb
 	return parse_doc(doc, where, NULL, out, err);
 }
 
+static int
+parse_yaml(yaml_parser_t *p, const char *where, struct kb_article **out, struct wb_err *err)
+{
+	struct line_map lm = {0};
+	json_t *doc = yaml_load(p, where, &lm, err);
+	int rc = -1;
+
+	if (doc)
+		rc = parse_doc(doc, where, &lm, out, err);
+	json_decref(doc);
+	lines_fini(&lm);
+	return rc;
+}
+
 int
 kb_parse_file(const char *path, struct kb_article **out, struct wb_err *err)
 {
-	struct line_map lm = {0};
-	json_t *doc = yaml_load(path, &lm, err);
+	yaml_parser_t p;
+	FILE *f = fopen(path, "rb");
 	int rc;
 
-	if (!doc) {
-		lines_fini(&lm);
-		return -1;
-	}
-	rc = parse_doc(doc, path, &lm, out, err);
-	json_decref(doc);
-	lines_fini(&lm);
+	if (!f)
+		return wb_errf(err, "%s: %s", path, strerror(errno));
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_file(&p, f);
+	rc = parse_yaml(&p, path, out, err);
+	yaml_parser_delete(&p);
+	fclose(f);
+	return rc;
+}
+
+int
+kb_parse_text(const char *where, const void *text, size_t len, struct kb_article **out, struct wb_err *err)
+{
+	yaml_parser_t p;
+	int rc;
+
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, text, len);
+	rc = parse_yaml(&p, where, out, err);
+	yaml_parser_delete(&p);
 	return rc;
 }
 

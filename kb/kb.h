@@ -151,6 +151,9 @@ const char *kb_text_get(const struct kb_text *t, const char *lang);
 
 /* Parse one YAML article file.  Errors name file:line and what was expected. */
 int kb_parse_file(const char *path, struct kb_article **out, struct wb_err *err);
+/* The same from memory; where names it in errors. */
+int kb_parse_text(const char *where, const void *text, size_t len, struct kb_article **out,
+		  struct wb_err *err);
 /* Parse an article from its JSON document (as stored in kb.sqlite, or built
  * by tests and benchmarks).  where names it in errors.  Takes a reference. */
 int kb_parse_json(json_t *doc, const char *where, struct kb_article **out, struct wb_err *err);
