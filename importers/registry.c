@@ -20,6 +20,7 @@ extern const struct wb_importer importer_eventcsv;
 extern const struct wb_importer importer_procmon;
 extern const struct wb_importer importer_regtext;
 extern const struct wb_importer importer_hive;
+extern const struct wb_importer importer_regquery;
 extern const struct wb_importer importer_dump;
 
 /* One line per importer; order only breaks ties between equal scores. */
@@ -36,6 +37,7 @@ const struct wb_importer *const wb_importers[] = {
 	&importer_procmon,
 	&importer_regtext,
 	&importer_hive,
+	&importer_regquery,
 	&importer_dump,
 	NULL,
 };
