@@ -459,7 +459,7 @@ struct rule {
 	const char *name;	/* value name, "*" any, NULL: the key row itself */
 	const char *fact;	/* fact key the emitter writes */
 	int (*emit)(struct scan *s, const struct rule *r, const struct row *w, struct wb_err *err);
-	const char *const *names;	/* value names by number, for emit_named */
+	const char *const *names;	/* value names by number (emit_bcd) */
 	size_t nnames;
 };
 
