@@ -424,6 +424,14 @@ store_facts(wb_ingest *ing, const struct dump_info *in, const struct culprit *c,
 		if (value[0] && ingest_fact_str(ing, "os.version", value, NULL, "dump", dump_id, err) < 0)
 			return -1;
 	}
+	if (dump_product_type_name(in->product_type) &&
+	    ingest_fact_num(ing, "os.product_type", dump_product_type_name(in->product_type), in->product_type,
+			    NULL, "dump", dump_id, err) < 0)
+		return -1;
+	if (dump_product_name(in->build, in->product_type) &&
+	    ingest_fact_str(ing, "os.product", dump_product_name(in->build, in->product_type),
+			    "from the build number and ProductType", "dump", dump_id, err) < 0)
+		return -1;
 	if (in->has_exception) {
 		snprintf(value, sizeof value, "0x%08X", in->exception_code);
 		snprintf(text, sizeof text, "address 0x%llx, thread %u", (unsigned long long)in->exception_address,

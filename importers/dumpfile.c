@@ -1731,6 +1731,7 @@ parse_mdmp(struct dump *d, struct wb_err *err)
 				if (file_read(d, rva, s, sizeof s) == 0) {
 					in->machine = mdmp_machine(le16(s));
 					in->processors = s[6];
+					in->product_type = s[7];
 					in->major = le32(s + 8);
 					in->minor = le32(s + 0xC);
 					in->build = le32(s + 0x10);
@@ -2024,6 +2025,43 @@ dump_version_for_build(uint32_t build, char *buf, size_t len)
 			return buf;
 		}
 	return NULL;
+}
+
+const char *
+dump_product_name(uint32_t build, uint32_t product_type)
+{
+	static const struct { uint32_t from, to; const char *client, *server; } map[] = {
+		{2600, 2600, "Windows XP", NULL},
+		{3790, 3790, "Windows XP x64", "Windows Server 2003"},
+		{6000, 6003, "Windows Vista", "Windows Server 2008"},
+		{7600, 7601, "Windows 7", "Windows Server 2008 R2"},
+		{9200, 9200, "Windows 8", "Windows Server 2012"},
+		{9600, 9600, "Windows 8.1", "Windows Server 2012 R2"},
+		{14393, 14393, "Windows 10", "Windows Server 2016"},
+		{17763, 17763, "Windows 10", "Windows Server 2019"},
+		{20348, 20348, NULL, "Windows Server 2022"},
+		{26100, 26100, "Windows 11", "Windows Server 2025"},
+		{10240, 21999, "Windows 10", NULL},
+		{22000, 99999, "Windows 11", NULL},
+	};
+
+	if (product_type < 1 || product_type > 3)
+		return NULL;
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (build >= map[i].from && build <= map[i].to)
+			return product_type == 1 ? map[i].client : map[i].server;
+	return NULL;
+}
+
+const char *
+dump_product_type_name(uint32_t product_type)
+{
+	switch (product_type) {
+	case 1: return "WinNt";
+	case 2: return "LanManNt";
+	case 3: return "ServerNt";
+	default: return NULL;
+	}
 }
 
 const char *

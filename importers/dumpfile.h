@@ -166,6 +166,12 @@ enum dump_format dump_sniff(const unsigned char *head, size_t len);
 /* Windows version for a kernel build number: "10.0.19041", "6.1.7601", or
  * NULL when the build is not one wb knows. */
 const char *dump_version_for_build(uint32_t build, char *buf, size_t len);
+/* Marketing name for a build and ProductType (1 workstation, 2 domain
+ * controller, 3 server): "Windows Server 2019", "Windows 10"; NULL when
+ * wb does not know the pair. */
+const char *dump_product_name(uint32_t build, uint32_t product_type);
+/* ProductType as WinDbg prints it: "WinNt", "LanManNt", "ServerNt"; NULL for others. */
+const char *dump_product_type_name(uint32_t product_type);
 /* "x64", "x86", "ARM64", "ARM", or "0x...". */
 const char *dump_machine_name(uint32_t machine, char *buf, size_t len);
 

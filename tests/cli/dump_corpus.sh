@@ -21,6 +21,8 @@ is "$(q "SELECT group_concat(value, ' ') FROM (SELECT value FROM facts WHERE key
 is "$(q "SELECT value FROM facts WHERE key = 'os.build'")" "19041" "build"
 is "$(q "SELECT text FROM facts WHERE key = 'os.build'")" "19041.1.amd64fre.vb_release.191206-1406" "NtBuildLab through the data blocks"
 is "$(q "SELECT value FROM facts WHERE key = 'os.version'")" "10.0.19041" "version"
+is "$(q "SELECT value FROM facts WHERE key = 'os.product'")" "Windows 10" "product from the build and ProductType"
+is "$(q "SELECT value || ' ' || num FROM facts WHERE key = 'os.product_type'")" "WinNt 1" "ProductType as WinDbg prints it"
 is "$(q "SELECT value FROM facts WHERE key = 'dump.type'")" "kernel minidump" "dump type"
 is "$(q "SELECT count(*) FROM facts WHERE key = 'module.loaded'")" "151" "151 drivers"
 is "$(q "SELECT name || ' ' || printf('0x%X', base) || ' ' || printf('0x%X', size) FROM dump_module ORDER BY id LIMIT 1")" \
@@ -53,6 +55,7 @@ is "$(q "SELECT value || ' ' || text FROM facts WHERE evidence_id = 2 AND key = 
 is "$(q "SELECT count(*) FROM facts WHERE evidence_id = 2 AND key = 'module.loaded'")" "28" "calc.dmp has 28 modules"
 is "$(q "SELECT value FROM facts WHERE evidence_id = 2 AND key = 'os.version'")" "6.1.7601" "calc.dmp is Windows 7 SP1"
 is "$(q "SELECT machine FROM dump WHERE evidence_id = 2")" "x64" "calc.dmp is x64"
+is "$(q "SELECT value FROM facts WHERE evidence_id = 2 AND key = 'os.product'")" "Windows 7" "calc.dmp: Windows 7 (a workstation)"
 run_wb 0 import c "$dumps/rust-minidump__test.dmp"
 is "$(q "SELECT value FROM facts WHERE evidence_id = 3 AND key = 'dump.type'")" "user-mode minidump" "test.dmp is user-mode"
 is "$(q "SELECT value FROM facts WHERE evidence_id = 3 AND key = 'exception.code'")" "0xC0000005" "test.dmp access violation"

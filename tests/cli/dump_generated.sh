@@ -36,6 +36,7 @@ is "$(q "SELECT group_concat(value, ',') FROM (SELECT value FROM facts WHERE evi
 	"oldfilt.sys,dump_storport.sys" "full: unloaded drivers from MmUnloadedDrivers"
 is "$(q "SELECT group_concat(value, ',') FROM (SELECT value FROM facts WHERE evidence_id = 3 AND key = 'module.unloaded' ORDER BY id)")" \
 	"oldfilt.sys,dump_storpor" "triage: unloaded drivers, names cut at 12 characters"
+is "$(q "SELECT value FROM facts WHERE evidence_id = 1 AND key = 'os.product'")" "Windows Server 2019" "full: product"
 is "$(q "SELECT value FROM facts WHERE evidence_id = 1 AND key = 'dump.type'")" "full" "full: type"
 is "$(q "SELECT value FROM facts WHERE evidence_id = 2 AND key = 'dump.type'")" "bitmap" "bitmap: type"
 is "$(q "SELECT value FROM facts WHERE evidence_id = 4 AND key = 'dump.type'")" "guest memory" "elf: type"

@@ -663,6 +663,13 @@ test_helpers(void)
 	is_str(dump_version_for_build(19041, buf, sizeof buf), "10.0.19041", "version of 19041");
 	is_str(dump_version_for_build(7601, buf, sizeof buf), "6.1.7601", "version of 7601");
 	is_str(dump_version_for_build(1234, buf, sizeof buf), NULL, "unknown build");
+	is_str(dump_product_name(17763, 3), "Windows Server 2019", "product of 17763 server");
+	is_str(dump_product_name(17763, 2), "Windows Server 2019", "product of 17763 domain controller");
+	is_str(dump_product_name(19041, 1), "Windows 10", "product of 19041 workstation");
+	is_str(dump_product_name(22621, 1), "Windows 11", "product of 22621 workstation");
+	is_str(dump_product_name(19041, 3), NULL, "no name for a semi-annual server build");
+	is_str(dump_product_name(17763, 0), NULL, "no name without ProductType");
+	is_str(dump_product_type_name(2), "LanManNt", "ProductType 2 as WinDbg says it");
 	is_str(dump_machine_name(0x8664, buf, sizeof buf), "x64", "machine x64");
 	is_str(dump_machine_name(0x1234, buf, sizeof buf), "0x1234", "unknown machine in hex");
 	is_int(dump_sniff((const unsigned char *)"PAGEDU64", 8), DUMP_FORMAT_FULL, "sniff PAGEDU64");
