@@ -1237,7 +1237,9 @@ triage_drivers(struct dump *d, uint32_t list, uint32_t count, uint32_t pool)
 	if (count && pool > list) {
 		uint32_t s = (pool - list) / count;
 
-		if (is64 && (s == 0x90 || s == 0x98 || s == 0xA8))
+		/* x64 strides seen: 0x90, 0x98, 0xA8; x86 (no sample): any
+		 * 4-aligned size that holds the entry */
+		if (is64 ? (s == 0x90 || s == 0x98 || s == 0xA8) : (s >= 0x48 && s <= 0x80 && s % 4 == 0))
 			stride = s;
 	}
 	for (uint32_t i = 0; i < count; i++) {
