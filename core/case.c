@@ -424,7 +424,6 @@ int
 case_set_evidence_tz(wb_case *c, int64_t evidence_id, int tz_minutes, const char *source,
 		     struct wb_err *err)
 {
-	sqlite3_stmt *st;
 	int64_t old;
 	int64_t delta;
 	char *sql;
@@ -457,7 +456,6 @@ case_set_evidence_tz(wb_case *c, int64_t evidence_id, int tz_minutes, const char
 		db_exec(c->db, "ROLLBACK", NULL);
 		return -1;
 	}
-	(void)st;
 	return 0;
 }
 
