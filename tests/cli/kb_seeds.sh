@@ -108,4 +108,31 @@ run_wb 0 findings az
 like "$OUT" 'fault.status = c0000428 ' "the invalid image hash is shown as evidence"
 like "$OUT" 'fault.module = mycrypt.sys ' "with the image that failed"
 
+# vss-legacy-trace-bugcheck: a kn stack from a 2016 dump (0x1000007E form).
+kn() {	# kn BUILD
+	printf 'Windows 10 Kernel Version %s MP (8 procs) Free x64\n' "$1"
+	printf 'BugCheck 1000007E, {ffffffffc0000005, fffff8062709f4eb, ffffcc81b5f3e4d8, ffffcc81b5f3dd20}\n\n'
+	printf '2: kd> kn\n # Child-SP          RetAddr               Call Site\n'
+	n=0
+	for f in nt!KeBugCheckEx nt!PspSystemThreadStartup\$filt\$0+0x44 nt!_C_specific_handler+0x9f \
+		nt!RtlDispatchException+0x421 nt!KiDispatchException+0x1e4 nt!KiExceptionDispatch+0xc2 \
+		nt!KiPageFault+0x406 nt!IofCallDriver+0x4b volsnap!VspQueryDeviceNameFromTarget+0x93 \
+		volsnap!VspQueryVolumeName+0x3a volsnap!VspDiagTrace+0x197 volsnap!VspAdjustBitmap+0x14c \
+		nt!ExpWorkerThread+0xe9 nt!PspSystemThreadStartup+0x41 nt!KiStartSystemThread+0x16; do
+		printf '%02x ffffcc81`b5f3%04x fffff806`2716%04x     %s\n' "$n" $((0xdc98 + n * 64)) $((n * 97)) "$f"
+		n=$((n + 1))
+	done
+}
+kn 14393 > "$TEST_TMP/kn.txt"
+run_wb 0 new kn
+run_wb 0 import kn "$TEST_TMP/kn.txt"
+is "$(first kn)" "vss-legacy-trace-bugcheck open " "kn stack on 2016: vss-legacy-trace-bugcheck first"
+kn 20348 > "$TEST_TMP/kn2022.txt"
+run_wb 0 new kn2022
+run_wb 0 import kn2022 "$TEST_TMP/kn2022.txt"
+proposed kn2022 vss-legacy-trace-bugcheck
+is "$?" 1 "the same stack on build 20348 is not proposed"
+run_wb 0 findings kn2022
+like "$OUT" 'x ruled out Build 20348 \(Windows Server 2022\) or later' "and says why it is ruled out"
+
 done_testing
