@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/jsonout.h"
 #include "../kb/kb.h"
@@ -228,7 +229,21 @@ kb_lint_cmd(struct wb_kb *kb, char **files, int nfiles, bool json)
 			errors += kb_lint_article(kb, only->articles[i], lint_report, &o);
 		kb_free(only);
 	} else {
-		errors = kb_lint(kb, lint_report, &o);
+		/* Articles whose source file is at hand are linted from it, so
+		 * problems come with their line numbers. */
+		for (size_t i = 0; i < kb->n; i++) {
+			struct kb_article *src = NULL;
+			struct wb_err err;
+
+			if (access(kb->articles[i]->file, R_OK) == 0 && kb_parse_file(kb->articles[i]->file, &src, &err) == 0 &&
+			    !strcmp(src->id, kb->articles[i]->id)) {
+				src->user = kb->articles[i]->user;
+				errors += kb_lint_article(kb, src, lint_report, &o);
+			} else {
+				errors += kb_lint_article(kb, kb->articles[i], lint_report, &o);
+			}
+			kb_article_free(src);
+		}
 	}
 	if (o.arr) {
 		json_t *doc = json_pack("{s:i, s:i, s:o}", "errors", errors, "warnings", o.warnings, "problems", o.arr);
