@@ -43,8 +43,8 @@ static const char *const column_names[COL_COUNT] = {
 /* Cache sizes grow with the file up to these bounds (small files, as the
  * fuzzer feeds, stay cheap; huge ones stay within flat memory). */
 #define PROC_SLOTS (1u << 14)	/* pid -> procmon_process row cache */
-#define TEXT_SLOTS (1u << 18)	/* path/detail -> procmon_text row cache ... */
-#define TEXT_ARENA (16u << 20)	/* ... holding at most this much text ... */
+#define TEXT_SLOTS (1u << 19)	/* path/detail -> procmon_text row cache ... */
+#define TEXT_ARENA (32u << 20)	/* ... holding at most this much text ... */
 #define TEXT_CACHED_MAX 4096	/* ... in texts no longer than this */
 #define PROGRESS_EVERY 4096
 #define MIN_KNOWN_COLUMNS 3
