@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """mkhive.py: write small registry hives (regf 1.5) for wb's tests and fuzz seeds.
 
-    mkhive.py OUT [--loop] [--deep N] [--dirty]
+    mkhive.py OUT [--software] [--noname] [--loop] [--deep N] [--dirty]
 
 The hive holds a SYSTEM-like tree: Select\\Current = 1, ControlSet001 with
-CrashControl, Disk, a minifilter instance and VSS\\Diag\\SPP with one record.
+CrashControl, Disk, a minifilter instance and VSS\\Diag\\SPP with one record;
+with --software a SOFTWARE-like one (Microsoft\\Windows NT\\CurrentVersion and
+a Symantec KStackMinFree under WOW6432Node).  --noname leaves the hive's own
+file name empty, so wb must tell SYSTEM from SOFTWARE by content.
 --loop makes a key list its own parent as a subkey (a hostile cycle),
 --deep N adds a chain of N nested keys, --dirty writes differing sequence
 numbers.  Layout from the public regf format description (base block,
@@ -74,8 +77,8 @@ def utf16z(s):
     return s.encode("utf-16-le") + b"\0\0"
 
 
-def build(loop=False, deep=0, dirty=False):
-    h = Hive()
+def system_tree(h, loop, deep):
+    """A SYSTEM-like tree; returns the root key."""
     root = nk(h, "ROOT", 0, flags=0x2C)
     select = nk(h, "Select", root)
     set_values(h, select, [("Current", 4, struct.pack("<I", 1))])
@@ -108,7 +111,7 @@ def build(loop=False, deep=0, dirty=False):
     set_subkeys(h, cs, [(control, "Control"), (services, "Services")])
     top = [(select, "Select"), (cs, "ControlSet001")]
     if deep:
-        parent, first = root, None
+        parent = root
         chain = []
         for i in range(deep):
             k = nk(h, "d%d" % i, parent)
@@ -118,6 +121,45 @@ def build(loop=False, deep=0, dirty=False):
             set_subkeys(h, a, [(b, "d")])
         top.append((chain[0], "Deep"))
     set_subkeys(h, root, top)
+    return root
+
+
+def software_tree(h):
+    """A SOFTWARE-like tree: the OS version and a Symantec tuning value."""
+    root = nk(h, "CMI-CreateHive{199DAFC2-6F16-4946-BF90-5A3FC3A60902}", 0, flags=0x2C)
+    ms = nk(h, "Microsoft", root)
+    nt = nk(h, "Windows NT", ms)
+    cv = nk(h, "CurrentVersion", nt)
+    set_values(h, cv, [("ProductName", 1, utf16z("Windows Server 2019 Standard")),
+                       ("EditionID", 1, utf16z("ServerStandard")),
+                       ("CurrentVersion", 1, utf16z("6.3")),
+                       ("CurrentBuild", 1, utf16z("17763")),
+                       ("CurrentBuildNumber", 1, utf16z("17763")),
+                       ("CurrentMajorVersionNumber", 4, struct.pack("<I", 10)),
+                       ("CurrentMinorVersionNumber", 4, struct.pack("<I", 0)),
+                       ("UBR", 4, struct.pack("<I", 4010))])
+    set_subkeys(h, nt, [(cv, "CurrentVersion")])
+    set_subkeys(h, ms, [(nt, "Windows NT")])
+    wow = nk(h, "WOW6432Node", root)
+    parent, chain = wow, []
+    for name in ("INTEL", "LANDesk", "VirusProtect6", "CurrentVersion", "Storages",
+                 "Filesystem", "RealTimeScan"):
+        k = nk(h, name, parent)
+        chain.append((k, name))
+        parent = k
+    set_values(h, chain[-1][0], [("KStackMinFree", 4, struct.pack("<I", 0x1800))])
+    for (a, _), (b, name) in zip(chain, chain[1:]):
+        set_subkeys(h, a, [(b, name)])
+    set_subkeys(h, wow, [chain[0]])
+    set_subkeys(h, root, [(ms, "Microsoft"), (wow, "WOW6432Node")])
+    return root
+
+
+def build(loop=False, deep=0, dirty=False, software=False, hive_name=None):
+    h = Hive()
+    root = software_tree(h) if software else system_tree(h, loop, deep)
+    if hive_name is None:
+        hive_name = "\\SystemRoot\\System32\\Config\\" + ("SOFTWARE" if software else "SYSTEM")
 
     data = bytearray(h.cells)
     total = (32 + len(data) + HBIN - 1) // HBIN * HBIN
@@ -131,7 +173,7 @@ def build(loop=False, deep=0, dirty=False):
     struct.pack_into("<4sIIQIIIIII", base, 0, b"regf", seq1, seq2, 0x01DA9BB02F5BC000,
                      1, 5, 0, 1, root, total)
     struct.pack_into("<I", base, 0x2C, 1)
-    name = "\\SystemRoot\\System32\\Config\\SYSTEM".encode("utf-16-le")[-64:]
+    name = hive_name.encode("utf-16-le")[-64:]
     base[0x30:0x30 + len(name)] = name
     checksum = 0
     for i in range(0, 0x1FC, 4):
@@ -147,7 +189,9 @@ def main():
     out = args[0]
     deep = int(args[args.index("--deep") + 1]) if "--deep" in args else 0
     with open(out, "wb") as f:
-        f.write(build(loop="--loop" in args, deep=deep, dirty="--dirty" in args))
+        f.write(build(loop="--loop" in args, deep=deep, dirty="--dirty" in args,
+                      software="--software" in args,
+                      hive_name="" if "--noname" in args else None))
 
 
 if __name__ == "__main__":

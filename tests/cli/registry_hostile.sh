@@ -1,6 +1,6 @@
 #!/bin/sh
-# Hives written by tests/mkhive.py (no corpus needed): the facts of a small
-# SYSTEM hive, then hostile ones: a subkey loop, nesting deeper than any real
+# Hives written by tests/mkhive.py (no corpus needed): the facts of small
+# SYSTEM and SOFTWARE hives, then hostile ones: a subkey loop, nesting deeper than any real
 # hive, a dirty base block, truncation at every 512 bytes and flipped bytes.
 # wb must import what libregf can read or refuse with a clear error; it must
 # never crash or hang.
@@ -43,6 +43,22 @@ run_wb 0 import c "$TEST_TMP/deep"
 w=$(sql "SELECT group_concat(message, '|') FROM evidence_warning WHERE evidence_id = 3")
 like "$w" 'deeper than 512 keys; subkeys not read' "2000 nested keys: stops at 512 with a warning"
 like "$w" 'dirty hive: sequence numbers 5 and 4 differ' "dirty base block warned"
+
+# SOFTWARE hives: by the name the hive carries, and by content without one.
+python3 "$WB_SRCDIR/tests/mkhive.py" "$TEST_TMP/software" --software
+python3 "$WB_SRCDIR/tests/mkhive.py" "$TEST_TMP/unnamed" --software --noname
+python3 "$WB_SRCDIR/tests/mkhive.py" "$TEST_TMP/unnamed-system" --noname
+run_wb 0 import c "$TEST_TMP/software"
+run_wb 0 import c "$TEST_TMP/unnamed"
+run_wb 0 import c "$TEST_TMP/unnamed-system"
+like "$(sql "SELECT group_concat(summary, ' | ') FROM evidence WHERE id IN (4, 5, 6)")" \
+	'^registry hive SOFTWARE as HKLM\\SOFTWARE .* \| registry hive \(unnamed\) as HKLM\\SOFTWARE .* \| registry hive \(unnamed\) as HKLM\\SYSTEM ' \
+	"the hive's root: from its own name, else from its content"
+for n in 4 5; do
+	is "$(sql "SELECT group_concat(f, ' ') FROM (SELECT key || '=' || value AS f FROM facts WHERE evidence_id = $n AND key IN ('os.build', 'os.version', 'os.product', 'av.kstack_min_free') ORDER BY key)")" \
+		"av.kstack_min_free=0x00001800 os.build=17763 os.product=Windows Server 2019 Standard os.version=10.0.17763.4010" \
+		"SOFTWARE facts (evidence $n)"
+done
 
 # Truncated at every 512 bytes, and single bytes flipped all over the file.
 size=$(wc -c <"$TEST_TMP/mini")
