@@ -1135,6 +1135,7 @@ eventdecode_level_from_name(const char *s)
 		{"Verbose", EV_LEVEL_VERBOSE}, {"Audit Success", EV_LEVEL_INFO},
 		{"Audit Failure", EV_LEVEL_INFO}, {"Success Audit", EV_LEVEL_INFO},
 		{"Failure Audit", EV_LEVEL_INFO}, {"Success", EV_LEVEL_INFO},
+		{"SuccessAudit", EV_LEVEL_INFO}, {"FailureAudit", EV_LEVEL_INFO},	/* Get-EventLog */
 		{"Informational", EV_LEVEL_INFO}, {"Info", EV_LEVEL_INFO},
 		{"重大", EV_LEVEL_CRITICAL}, {"エラー", EV_LEVEL_ERROR}, {"警告", EV_LEVEL_WARNING},
 		{"情報", EV_LEVEL_INFO}, {"詳細", EV_LEVEL_VERBOSE},

@@ -81,6 +81,17 @@ is "$(sql "SELECT value FROM facts WHERE evidence_id = $id AND key = 'bugcheck.a
 is "$(sql "SELECT record || ' ' || qualifiers FROM events WHERE evidence_id = $id")" "8812 16384" "RecordId and Qualifiers kept"
 is "$(sql "SELECT s.s FROM events e JOIN strings s ON s.id = e.computer WHERE e.evidence_id = $id")" "SRV01.contoso.local" "MachineName kept"
 
+# Windows PowerShell Get-EventLog | Export-Csv.
+printf '#TYPE System.Diagnostics.EventLogEntry#System/Service Control Manager/3221232506\r\n"EventID","MachineName","Data","Index","Category","CategoryNumber","EntryType","Message","Source","ReplacementStrings","InstanceId","TimeGenerated","TimeWritten","UserName","Site","Container"\r\n"7034","SRV01","System.Byte[]","4242","(0)","0","Error","The Foo service terminated unexpectedly.  It has done this 1 time(s).","Service Control Manager","System.String[]","3221232506","6/3/2026 1:02:03 PM","6/3/2026 1:02:03 PM",,,\r\n"4625","SRV01","System.Byte[]","4243","(12544)","12544","FailureAudit","An account failed to log on.","Microsoft-Windows-Security-Auditing","System.String[]","4625","6/3/2026 1:02:04 PM","6/3/2026 1:02:04 PM",,,\r\n' >"$TEST_TMP/getevl.csv"
+run_wb 0 import c "$TEST_TMP/getevl.csv"
+like "$OUT" 'getevl.csv: evidence [0-9]+ \(event-csv\), 2 records' "Get-EventLog Export-Csv"
+id=$(ev getevl.csv)
+is "$(sql "SELECT group_concat(record || '/' || level, ' ') FROM (SELECT record, level FROM events WHERE evidence_id = $id ORDER BY id)")" \
+	"4242/2 4243/4" "Index and EntryType (FailureAudit is information level)"
+is "$(sql "SELECT value FROM facts WHERE evidence_id = $id AND key = 'service.failure'")" "Foo" "SCM 7034 decoded"
+is "$(sql "SELECT value FROM facts WHERE evidence_id = $id AND key = 'event' AND num = 4625")" "Security-Auditing/4625" \
+	"Microsoft-Windows- dropped from the source"
+
 # XP/2003 pasted form with Date:/Time: lines and the Data: hex dump of a disk 153.
 printf 'Event Type:\tWarning\r\nEvent Source:\tDisk\r\nEvent Category:\tNone\r\nEvent ID:\t153\r\nDate:\t\t5/6/2011\r\nTime:\t\t2:15:07 PM\r\nUser:\t\tN/A\r\nComputer:\tSRV02\r\nDescription:\r\nThe IO operation at logical block address 0x3b2f10 for Disk 2 (PDO name: \\Device\\00000041) was retried.\r\n\r\nData:\r\n0000: 0f 01 04 00 04 00 2c 00   ......,.\r\n0008: 00 00 00 00 99 00 04 80   ........\r\n0010: 00 00 00 00 00 00 00 00   ........\r\n0018: 00 00 00 00 00 00 00 00   ........\r\n0020: 00 00 00 00 00 00 00 00   ........\r\n0028: 00 02 c9 2a               ...*\r\n' >"$TEST_TMP/xp.txt"
 run_wb 0 import c "$TEST_TMP/xp.txt"
