@@ -14,13 +14,14 @@
  *     module's pages are present;
  *   - user-mode minidumps ("MDMP"): exception, system info and module list,
  *     marked as user-mode;
- *   - hypervisor guest memory dumps (ELF, kdump) through libkdumpfile: see
+ *   - hypervisor guest memory dumps (QEMU/libvirt ELF) through libkdumpfile,
+ *     with or without the Windows header in their notes: see
  *     dump_open_guest().
  *
  * Dumps can be tens of GB: dump_open() reads only the header, the bitmap (one
  * bit per page) and the pages it needs; reader->bytes_read counts them.
  *
- * Ownership: struct dump owns everything reachable from dump_info(); the
+ * Ownership: struct dump owns everything reachable from dump_get_info(); the
  * reader is borrowed and must outlive the dump.  dump_open() fails only when
  * the file is not a dump it can read (the error names the offset and what
  * was expected); a missing page later on (paged out, not in the dump) only
@@ -159,8 +160,9 @@ int dump_translate(struct dump *d, uint64_t va, uint64_t *pa);
 /* Module index containing address (loaded preferred over unloaded), or -1. */
 int dump_module_at(const struct dump *d, uint64_t address);
 
-/* What the first bytes say: a dump_format, DUMP_FORMAT_GUEST for ELF/kdump
- * containers, DUMP_FORMAT_UNKNOWN otherwise. */
+/* What the first bytes say: DUMP_FORMAT_FULL for any kernel dump header
+ * (its DumpType decides later), DUMP_FORMAT_USER for MDMP, DUMP_FORMAT_GUEST
+ * for ELF and kdump containers, DUMP_FORMAT_UNKNOWN otherwise. */
 enum dump_format dump_sniff(const unsigned char *head, size_t len);
 
 /* Windows version for a kernel build number: "10.0.19041", "6.1.7601", or
