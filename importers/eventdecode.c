@@ -236,7 +236,10 @@ decode_kernel_power_41(struct ev_ctx *x, struct wb_err *err)
 {
 	const struct ev_record *r = x->r;
 	uint64_t code = r->nstrings ? strtoull(r->strings[0], NULL, 10) : 0, args[4] = {0};
-	char detail[64] = "";
+	/* EventData 7: PowerButtonTimestamp, non-zero when the power button
+	 * was held to turn the machine off. */
+	bool button = r->nstrings >= 7 && strcmp(r->strings[6], "0") && *r->strings[6];
+	char detail[128];
 
 	if (code) {
 		for (int i = 0; i < 4 && (size_t)i + 1 < r->nstrings; i++)
@@ -244,8 +247,13 @@ decode_kernel_power_41(struct ev_ctx *x, struct wb_err *err)
 		snprintf(detail, sizeof detail, "bugcheck 0x%08" PRIX64, code & 0xffffffffu);
 		if (emit_bugcheck(x, code, args, r->nstrings >= 5 ? 4 : 0, err) < 0)
 			return -1;
+	} else if (button) {
+		snprintf(detail, sizeof detail, "no bugcheck; the power button was held");
+	} else {
+		snprintf(detail, sizeof detail, "%s", r->nstrings ? "no bugcheck recorded (power loss, hard hang or no dump)"
+							       : "no bugcheck in this export");
 	}
-	return unexpected_shutdown(x, code ? detail : "no bugcheck recorded (power loss, hard hang or no dump)", err);
+	return unexpected_shutdown(x, detail, err);
 }
 
 static int

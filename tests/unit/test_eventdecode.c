@@ -324,6 +324,42 @@ test_storport(void)
 	free(src);
 }
 
+/* Kernel-Power 41 without a bugcheck: power button held, or nothing known. */
+static void
+test_power_button(void)
+{
+	struct wb_err err = {{0}};
+	char *path = xasprintf("%s/pb.wb", tmpdir), *src = xasprintf("%s/pb.evtx", tmpdir);
+	FILE *f = fopen(src, "w");
+	wb_case *c;
+	wb_ingest *ing;
+	int64_t id;
+	const char *held[] = {"0", "0x0", "0x0", "0x0", "0x0", "false", "131231231231231231"};
+	const char *none[] = {"0", "0x0", "0x0", "0x0", "0x0", "false", "0"};
+	struct ev_record r = {.record = 1, .has_ts = true, .ts = 1, .qualifiers = -1, .line = -1,
+			      .level = EV_LEVEL_CRITICAL, .event_id = 41, .nstrings = 7,
+			      .provider = "Microsoft-Windows-Kernel-Power"};
+
+	fputs("z", f);
+	fclose(f);
+	ok(case_open(path, CASE_CREATE, NULL, NULL, &c, &err) == 0, "case for 41");
+	ok(ingest_begin(c, src, "eventlog", "test", "1", NULL, &ing, &err) == 0, "begin");
+	r.strings = held;
+	ok(eventdecode_store(ing, &r, &err) == 0, "41 with PowerButtonTimestamp stored");
+	r.strings = none;
+	r.ts = 2;
+	ok(eventdecode_store(ing, &r, &err) == 0, "41 all zero stored");
+	ok(ingest_commit(ing, &id, &err) == 0, "commit");
+	check_query(c, "SELECT group_concat(summary, ' | ') FROM (SELECT summary FROM timeline WHERE kind = 'shutdown' ORDER BY ts)",
+		    "Unexpected shutdown (Kernel-Power/41): no bugcheck; the power button was held | "
+		    "Unexpected shutdown (Kernel-Power/41): no bugcheck recorded (power loss, hard hang or no dump)",
+		    "41 says why there is no bugcheck");
+	check_query(c, "SELECT count(*) FROM facts WHERE key = 'bugcheck.code'", "0", "no bugcheck facts from code 0");
+	case_close(c);
+	free(path);
+	free(src);
+}
+
 /* Cancel during an EVTX import: the reader thread stops, nothing is kept. */
 static void
 test_evtx_cancel(void)
@@ -362,6 +398,7 @@ main(void)
 	test_recognize();
 	test_store();
 	test_storport();
+	test_power_button();
 	test_evtx_cancel();
 	{
 		char *cmd = xasprintf("rm -rf '%s'", tmpdir);
