@@ -518,8 +518,11 @@ parse_clause(const struct ctx *cx, const json_t *v, size_t index, struct kb_clau
 		return -1;
 	if ((e = json_object_get(v, "evidence")) && get_strs(cx, e, "evidence", &c->evidence, &c->nevidence) < 0)
 		return -1;
+	/* Exactly one form, checked before anything is allocated. */
+	forms = !!json_object_get(v, "fact") + !!json_object_get(v, "same_row") + !!json_object_get(v, "any");
+	if (forms != 1)
+		return fail(cx, v, _("signature clause: exactly one of fact:, same_row: or any: is required"));
 	if ((e = json_object_get(v, "fact"))) {
-		forms++;
 		c->alts = xcalloc(1, sizeof *c->alts);
 		c->nalts = 1;
 		c->alts[0].conds = xcalloc(1, sizeof *c->alts[0].conds);
@@ -528,7 +531,6 @@ parse_clause(const struct ctx *cx, const json_t *v, size_t index, struct kb_clau
 			return -1;
 	}
 	if ((e = json_object_get(v, "same_row"))) {
-		forms++;
 		if (!json_is_array(e))
 			return fail(cx, e, _("same_row: expected a list of conditions"));
 		c->alts = xcalloc(1, sizeof *c->alts);
@@ -540,7 +542,6 @@ parse_clause(const struct ctx *cx, const json_t *v, size_t index, struct kb_clau
 		size_t i;
 		json_t *a;
 
-		forms++;
 		if (!json_is_array(e) || !json_array_size(e))
 			return fail(cx, e, _("any: expected a list of alternatives"));
 		c->alts = xcalloc(json_array_size(e), sizeof *c->alts);
@@ -549,8 +550,6 @@ parse_clause(const struct ctx *cx, const json_t *v, size_t index, struct kb_clau
 				return -1;
 		}
 	}
-	if (forms != 1)
-		return fail(cx, v, _("signature clause: exactly one of fact:, same_row: or any: is required"));
 	return 0;
 }
 
