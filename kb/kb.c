@@ -464,6 +464,30 @@ parse_alt(const struct ctx *cx, const json_t *v, struct kb_alt *a)
 	return 0;
 }
 
+/* evidence: a key, a condition, or a list of them. */
+static int
+parse_evidence(const struct ctx *cx, const json_t *v, struct kb_clause *c)
+{
+	size_t n = json_is_array(v) ? json_array_size(v) : 1;
+
+	if (!n)
+		return fail(cx, v, _("evidence: expected facts keys or conditions"));
+	c->evidence = xcalloc(n, sizeof *c->evidence);
+	for (size_t i = 0; i < n; i++) {
+		const json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
+		struct kb_cond *cd = &c->evidence[c->nevidence++];
+
+		if (json_is_string(e)) {
+			cd->keys = xcalloc(1, sizeof *cd->keys);
+			cd->keys[0] = xstrdup(json_string_value(e));
+			cd->nkeys = 1;
+		} else if (parse_cond(cx, e, cd) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static const char *const clause_fields[] = {
 	"require", "support", "exclude", "id", "weight", "fact", "same_row", "any",
 	"min_count", "collect", "evidence", NULL,
@@ -516,7 +540,7 @@ parse_clause(const struct ctx *cx, const json_t *v, size_t index, struct kb_clau
 	}
 	if ((e = json_object_get(v, "collect")) && get_text(cx, e, "collect", &c->collect) < 0)
 		return -1;
-	if ((e = json_object_get(v, "evidence")) && get_strs(cx, e, "evidence", &c->evidence, &c->nevidence) < 0)
+	if ((e = json_object_get(v, "evidence")) && parse_evidence(cx, e, c) < 0)
 		return -1;
 	/* Exactly one form, checked before anything is allocated. */
 	forms = !!json_object_get(v, "fact") + !!json_object_get(v, "same_row") + !!json_object_get(v, "any");
@@ -847,26 +871,31 @@ text_free(struct kb_text *t)
 }
 
 static void
+cond_fini(struct kb_cond *cd)
+{
+	strs_free(cd->keys, cd->nkeys);
+	for (size_t k = 0; k < cd->ntests; k++) {
+		free(cd->tests[k].str);
+		strs_free(cd->tests[k].set, cd->tests[k].nset);
+	}
+	free(cd->tests);
+}
+
+static void
 clause_fini(struct kb_clause *c)
 {
 	for (size_t i = 0; i < c->nalts; i++) {
-		for (size_t j = 0; j < c->alts[i].nconds; j++) {
-			struct kb_cond *cd = &c->alts[i].conds[j];
-
-			strs_free(cd->keys, cd->nkeys);
-			for (size_t k = 0; k < cd->ntests; k++) {
-				free(cd->tests[k].str);
-				strs_free(cd->tests[k].set, cd->tests[k].nset);
-			}
-			free(cd->tests);
-		}
+		for (size_t j = 0; j < c->alts[i].nconds; j++)
+			cond_fini(&c->alts[i].conds[j]);
 		free(c->alts[i].conds);
 	}
 	free(c->alts);
 	free(c->id);
 	text_free(&c->label);
 	text_free(&c->collect);
-	strs_free(c->evidence, c->nevidence);
+	for (size_t i = 0; i < c->nevidence; i++)
+		cond_fini(&c->evidence[i]);
+	free(c->evidence);
 }
 
 void

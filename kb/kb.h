@@ -71,9 +71,10 @@ struct kb_alt {
 enum kb_clause_kind { KB_REQUIRE, KB_SUPPORT, KB_EXCLUDE };
 
 /* A signature clause hits when any of its alternatives holds (at least
- * min_count times).  When none of the facts keys it looks at (or its
- * `evidence` keys) is in the case, the evidence is missing rather than
- * negative, and `collect` says what to ask the customer for. */
+ * min_count times).  When it does not, the evidence is negative if the case
+ * holds what the clause looks at - facts of its keys, or a fact meeting one
+ * of its `evidence` conditions (e.g. "a symbolized stack") - and missing
+ * otherwise; `collect` says what to ask the customer for. */
 struct kb_clause {
 	char *id;		/* "c1", or the author's id */
 	enum kb_clause_kind kind;
@@ -83,7 +84,7 @@ struct kb_clause {
 	struct kb_text collect;	/* what to collect when missing (may be empty) */
 	struct kb_alt *alts;
 	size_t nalts;
-	char **evidence;	/* keys whose presence means "collected" */
+	struct kb_cond *evidence;	/* what "collected" means; a bare key = any fact of it */
 	size_t nevidence;
 	int line;
 };

@@ -44,33 +44,34 @@ both_languages(struct lint *l, const struct kb_text *t, const char *what)
 }
 
 static void
+lint_cond(struct lint *l, const struct kb_clause *c, const struct kb_cond *cd, const char *what)
+{
+	for (size_t k = 0; k < cd->nkeys; k++)
+		if (l->kb->nkeys && !kb_key_known(l->kb, cd->keys[k]))
+			say(l, c->line, LINT_WARNING,
+			    _("%s %s: facts key '%s' is not documented in docs/FACTS.md (no importer emits it yet)"),
+			    what, c->id, cd->keys[k]);
+	for (size_t k = 0; k < cd->ntests; k++) {
+		const struct kb_test *t = &cd->tests[k];
+		struct wb_err err;
+		wb_regex *re;
+
+		if (t->op != KB_OP_REGEX && t->op != KB_OP_TEXT)
+			continue;
+		if (!(re = regex_compile(t->str, 0, &err)))
+			say(l, c->line, LINT_ERROR, "%s %s: %s", what, c->id, err.msg);
+		regex_free(re);
+	}
+}
+
+static void
 lint_clause(struct lint *l, const struct kb_clause *c, const char *what)
 {
 	for (size_t i = 0; i < c->nalts; i++)
-		for (size_t j = 0; j < c->alts[i].nconds; j++) {
-			const struct kb_cond *cd = &c->alts[i].conds[j];
-
-			for (size_t k = 0; k < cd->nkeys; k++)
-				if (l->kb->nkeys && !kb_key_known(l->kb, cd->keys[k]))
-					say(l, c->line, LINT_WARNING,
-					    _("%s %s: facts key '%s' is not documented in docs/FACTS.md (no importer emits it yet)"),
-					    what, c->id, cd->keys[k]);
-			for (size_t k = 0; k < cd->ntests; k++) {
-				const struct kb_test *t = &cd->tests[k];
-				struct wb_err err;
-				wb_regex *re;
-
-				if (t->op != KB_OP_REGEX && t->op != KB_OP_TEXT)
-					continue;
-				if (!(re = regex_compile(t->str, 0, &err)))
-					say(l, c->line, LINT_ERROR, "%s %s: %s", what, c->id, err.msg);
-				regex_free(re);
-			}
-		}
+		for (size_t j = 0; j < c->alts[i].nconds; j++)
+			lint_cond(l, c, &c->alts[i].conds[j], what);
 	for (size_t k = 0; k < c->nevidence; k++)
-		if (l->kb->nkeys && !kb_key_known(l->kb, c->evidence[k]))
-			say(l, c->line, LINT_WARNING, _("%s %s: evidence key '%s' is not documented in docs/FACTS.md"),
-			    what, c->id, c->evidence[k]);
+		lint_cond(l, c, &c->evidence[k], what);
 }
 
 static bool

@@ -360,16 +360,32 @@ key_present(struct run *r, const char *key)
 	return kv->present;
 }
 
-/* Is the evidence this clause looks at in the case at all? */
+/* Is the evidence this clause looks at in the case at all?  Returns 1, 0,
+ * or -1 with err. */
 static int
-clause_evidence_present(struct run *r, const struct kb_clause *c)
+clause_evidence_present(struct run *r, const struct kb_clause *c, struct wb_err *err)
 {
-	if (c->nevidence) {
-		for (size_t i = 0; i < c->nevidence; i++)
-			if (key_present(r, c->evidence[i]))
-				return 1;
-		return 0;
+	for (size_t i = 0; i < c->nevidence; i++) {
+		const struct kb_cond *cd = &c->evidence[i];
+		struct kb_alt one = {.conds = (struct kb_cond *)cd, .nconds = 1};
+		struct match_clause probe = {.clause = c};
+		int found;
+
+		if (!cd->ntests) {
+			for (size_t k = 0; k < cd->nkeys; k++)
+				if (key_present(r, cd->keys[k]))
+					return 1;
+			continue;
+		}
+		if (alt_eval(r, &one, 1, &probe, err) < 0)
+			return -1;
+		found = probe.count > 0;
+		match_clause_fini(&probe);
+		if (found)
+			return 1;
 	}
+	if (c->nevidence)
+		return 0;
 	for (size_t i = 0; i < c->nalts; i++)
 		for (size_t j = 0; j < c->alts[i].nconds; j++)
 			for (size_t k = 0; k < c->alts[i].conds[j].nkeys; k++)
@@ -390,10 +406,21 @@ clause_eval(struct run *r, const struct kb_clause *c, struct match_clause *out, 
 			match_clause_fini(out);
 			return -1;
 		}
-	if (out->count >= c->min_count)
+	if (out->count >= c->min_count) {
 		out->state = MATCH_HIT;
-	else
-		out->state = clause_evidence_present(r, c) ? MATCH_FAILED : MATCH_MISSING;
+		return 0;
+	}
+	switch (clause_evidence_present(r, c, err)) {
+	case -1:
+		match_clause_fini(out);
+		return -1;
+	case 0:
+		out->state = MATCH_MISSING;
+		break;
+	default:
+		out->state = MATCH_FAILED;
+		break;
+	}
 	return 0;
 }
 

@@ -803,6 +803,24 @@ test_partial_and_excluded(void)
 	   "the second finding says why the first ranks higher");
 	match_result_fini(&r);
 
+	/* A raw dump: frames without symbols are not a "no". */
+	evidence(&b, "dump");
+	stack(&b, (const char *const[]){"nt!KeBugCheckEx+0x107", "volsnap+0x1b3c7", "volsnap+0x2f0a1",
+				       "nt!IofCallDriver+0x55", NULL}, false);
+	ok(match_run(b.c, kb, &r, &err) == 0, "match with unsymbolized frames");
+	f = find_finding(&r, "vss-legacy-trace-bugcheck");
+	ok(f && f->state == MATCH_PARTIAL, "without symbols the volsnap article stays partial");
+	if (f) {
+		char *text;
+
+		j = match_finding_json(f, NULL, NULL);
+		text = json_dumps(j, 0);
+		ok(strstr(text, "The crash stack with symbols") != NULL, "and asks for a symbolized stack");
+		free(text);
+		json_decref(j);
+	}
+	match_result_fini(&r);
+
 	vss_pos(&b, 1);
 	fact_row(&b, "os.build", "20348", 20348, NULL, "dump", 1);
 	ok(match_run(b.c, kb, &r, &err) == 0, "match again with a fixed build");
