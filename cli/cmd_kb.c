@@ -145,6 +145,15 @@ show_text(const struct kb_article *a, const char *lang)
 			if (c->kind != KB_EXCLUDE)
 				printf(_(" (weight %g)"), c->weight);
 			printf("\n          %s\n", b.data);
+			if (c->nevidence) {
+				buf_reset(&b);
+				for (size_t k = 0; k < c->nevidence; k++) {
+					if (k)
+						buf_puts(&b, " OR ");
+					cond_text(&b, &c->evidence[k]);
+				}
+				printf(_("          (collected when: %s)\n"), b.data);
+			}
 			buf_fini(&b);
 		}
 		printf("\n");
