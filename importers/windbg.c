@@ -35,7 +35,7 @@
 
 enum wd_kind {
 	K_PROMPT, K_BANNER, K_TITLE, K_UNKNOWN_CODE, K_ARG, K_KV_KEY, K_KV_VALUE,
-	K_KERNEL_VERSION, K_BUILD_LAB, K_PRODUCT, K_SESSION_TIME, K_CODE_ARGLIST,
+	K_KERNEL_VERSION, K_BUILD_LAB, K_PRODUCT, K_SESSION_TIME, K_UPTIME, K_CODE_ARGLIST,
 	K_FATAL, K_FATAL_ARGS, K_SUMMARY_CODE, K_SUMMARY_PARAMS, K_CAUSED_BY,
 	K_EXCEPTION_ADDRESS, K_EXCEPTION_CODE, K_STACK_HEADER, K_STACK_LIST_HEADER,
 	K_LM_HEADER, K_UNLOADED_HEADER, K_LM_DETAIL, K_VM_COUNTER, K_COMMIT_FAILED,
@@ -63,6 +63,7 @@ static const struct wd_pattern {
 	{K_PRODUCT, "^\\s*Product:\\s*(\\w+),\\s*suite:\\s*(.*?)\\s*$"},
 	{K_SESSION_TIME, "^\\s*Debug session time:\\s*\\w{3}\\s+(\\w{3})\\s+(\\d{1,2})\\s+(\\d{1,2}):(\\d\\d):(\\d\\d)"
 			 "(?:\\.(\\d{1,6}))?\\s+(\\d{4})(?:\\s+\\((?:UTC|GMT)\\s*([+-])\\s*(\\d{1,2})(?::(\\d\\d))?\\))?"},
+	{K_UPTIME, "^\\s*System Uptime:\\s*(\\d{1,5}) days? (\\d{1,2}):(\\d\\d):(\\d\\d)(?:\\.(\\d{1,6}))?"},
 	{K_CODE_ARGLIST, "(?i)^\\s*Bugcheck:?\\s+([0-9a-f]{1,8}),?\\s+[({]([^)}]*)[)}]"},
 	{K_FATAL, "^\\s*\\*\\*\\* Fatal System Error: 0x([0-9a-fA-F]{1,8})"},
 	{K_FATAL_ARGS, "^\\s*\\((0x[0-9a-fA-F]+(?:\\s*,\\s*0x[0-9a-fA-F]+){3})\\)\\s*$"},
@@ -197,6 +198,8 @@ struct wd {
 		status, os_build, os_version, product_type;
 	int64_t crash_ts;
 	int have_crash_ts;
+	int64_t uptime;		/* microseconds, -1 unknown */
+	int64_t uptime_ref;
 
 	struct wd_stack cur, best;
 	size_t nframes_total;
@@ -1394,6 +1397,17 @@ handle_match(struct wd *w, enum wd_kind kind, const char *line, const PCRE2_SIZE
 		w->parsed = "crash.time";
 		break;
 	}
+	case K_UPTIME: {
+		char frac[8] = "000000";
+
+		if (CAPSET(5))
+			memcpy(frac, CAP(5), CAPLEN(5));
+		w->uptime = (((int64_t)atoi(CAP(1)) * 24 + atoi(CAP(2))) * 3600 + atoi(CAP(3)) * 60 + atoi(CAP(4))) *
+				    WB_US_PER_SEC + strtol(frac, NULL, 10);
+		w->uptime_ref = w->rowid;
+		w->parsed = "os.uptime";
+		break;
+	}
 	case K_CODE_ARGLIST:
 		if (parse_code(CAP(1), CAPLEN(1), &code) == 0) {
 			set_code(w, code, 3);
@@ -1780,6 +1794,8 @@ wd_line(struct wd *w, const char *line, size_t len, pcre2_match_data *md)
 			w->thr.ref = w->rowid;
 		if (w->vm_seen && w->vm_ref == 0)
 			w->vm_ref = w->rowid;
+		if (w->uptime >= 0 && w->uptime_ref == 0)
+			w->uptime_ref = w->rowid;
 	}
 	if (flush_frames(w, w->rowid) < 0)
 		rc = -1;
@@ -2065,6 +2081,23 @@ wd_finish(struct wd *w, struct wb_err *err)
 	} else {
 		snprintf(summary, sizeof summary, "WinDbg output");
 	}
+	/* The session time less the uptime is when the machine started. */
+	if (w->have_crash_ts && w->uptime >= 0) {
+		char up[96];
+		struct wb_tl boot = {
+			.ts = w->crash_ts - w->uptime,
+			.level = "info",
+			.kind = "boot",
+			.summary = up,
+			.ref_table = "text_lines",
+			.ref_id = w->uptime_ref,
+		};
+
+		snprintf(up, sizeof up, "WinDbg: system started (%" PRId64 " s before the session time)",
+			 w->uptime / WB_US_PER_SEC);
+		if (ingest_timeline(w->ing, &boot, err) < 0)
+			return -1;
+	}
 	snprintf(summary + strlen(summary), sizeof summary - strlen(summary),
 		 "; %" PRId64 " command(s), %zu frame(s), %zu module(s)", w->ncommands, w->nframes_total,
 		 w->nmodules);
@@ -2115,7 +2148,7 @@ wd_free(struct wd *w)
 static int
 windbg_import(wb_ingest *ing, struct wb_err *err)
 {
-	struct wd w = {.ing = ing, .err = err, .lm_current = -1};
+	struct wd w = {.ing = ing, .err = err, .lm_current = -1, .uptime = -1};
 	wb_textin *t;
 	pcre2_match_data *md;
 	const char *line;

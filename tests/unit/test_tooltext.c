@@ -106,6 +106,7 @@ static const char old_analyze[] =
 	"Product: LanManNt, suite: Enterprise TerminalServer SingleUserTS\n"
 	"Built by: 3790.srv03_sp2_gdr.080813-1204\n"
 	"Debug session time: Tue Mar  3 02:15:07.250 2009 (GMT+9)\n"
+	"System Uptime: 1 days 2:03:04.500\n"
 	"BugCheck 1000008E, {c0000005, f7a1c2d4, b9e8f9c0, 0}\n"
 	"Probably caused by : symevent.sys ( symevent!SYMEvent_AllocVMData+84 )\n"
 	"\n"
@@ -188,10 +189,12 @@ test_old_analyze(void)
 	is_int(count("SELECT count(*) FROM timeline WHERE evidence_id = ? AND kind = 'bugcheck' AND "
 		     "ts = 1236014107250000", ev), 1,
 	       "timeline entry at the session time in UTC (02:15:07.25 at GMT+9 is 17:15:07.25 the day before)");
+	is_int(count("SELECT count(*) FROM timeline WHERE evidence_id = ? AND kind = 'boot' AND "
+		     "ts = 1236014107250000 - 93784500000", ev), 1, "boot time = session time - System Uptime");
 	is_str(fact(ev, "bugcheck.code", 1), "KERNEL_MODE_EXCEPTION_NOT_HANDLED_M", "code fact text is the name");
 	is_int(count("SELECT count(*) FROM text_lines WHERE evidence_id = ? AND section = 'kv' AND "
 		     "parsed = 'stack.frame'", ev), 4, "kv frame lines marked as understood, in their section");
-	is_int(count("SELECT count(*) FROM text_lines WHERE evidence_id = ?", ev), 57, "every line kept");
+	is_int(count("SELECT count(*) FROM text_lines WHERE evidence_id = ?", ev), 58, "every line kept");
 }
 
 /* A current debugger on Server 2019: the VSS legacy tracing crash. */
