@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/bugcheck.h"
+
 #define PAGE_SIZE 0x1000u
 #define PAGE_SHIFT 12
 
@@ -978,6 +980,54 @@ use_exception_context(struct dump *d)
 		 (unsigned long long)at);
 }
 
+/* Bugchecks whose parameter is the faulting instruction but names no
+ * context (0xD1 and 0x0A P4, 0x50 P3, ...): on x64 the page-fault or trap
+ * handler pushed a KTRAP_FRAME on this stack.  A 0x190-byte frame whose Rip
+ * (0x168) is that address, with a kernel CS (0x170) and an Rsp (0x180) just
+ * above it, is that frame; its Rsp is where the faulting code's stack is. */
+static void
+find_trap_frame(struct dump *d)
+{
+	struct dump_info *in = &d->info;
+	int param = in->has_bugcheck ? bugcheck_address_param(in->bugcheck, NULL) : 0;
+	uint64_t addr = param ? in->args[param - 1] : 0, lo = in->sp, hi, got = 0;
+	unsigned char *win;
+
+	if (in->machine != MACHINE_AMD64 || !addr || addr == in->pc || !lo)
+		return;
+	hi = d->stack_hi > d->stack_lo && lo >= d->stack_lo && lo < d->stack_hi ? d->stack_hi : lo + STACK_SCAN_BYTES;
+	if (hi < lo || hi - lo > STACK_SCAN_BYTES)
+		hi = lo + STACK_SCAN_BYTES;
+	win = xmalloc(STACK_SCAN_BYTES);
+	while (lo + got < hi) {
+		uint64_t va = lo + got;
+		size_t chunk = PAGE_SIZE - (size_t)(va & (PAGE_SIZE - 1));
+
+		if (hi - va < chunk)
+			chunk = (size_t)(hi - va);
+		if (dump_read_virt(d, va, win + got, chunk) < 0)
+			break;
+		got += chunk;
+	}
+	for (uint64_t at = (8 - (lo & 7)) & 7; at + 0x18 + 8 <= got; at += 8) {
+		uint64_t frame = lo + at - 0x168, rsp;
+		uint16_t cs;
+
+		if (le64(win + at) != addr || at < 0x168)
+			continue;
+		cs = le16(win + at + 8);
+		rsp = le64(win + at + 0x18);
+		if (cs == 0 || (cs & 3) != 0 || rsp < frame + 0x190 || rsp - frame > STACK_SCAN_BYTES)
+			continue;
+		in->pc = addr;
+		in->sp = rsp;
+		snprintf(in->stack_source, sizeof in->stack_source, "trap frame at 0x%llx (Rip = P%d)",
+			 (unsigned long long)frame, param);
+		break;
+	}
+	free(win);
+}
+
 static void
 stack_from_context(struct dump *d)
 {
@@ -986,6 +1036,8 @@ stack_from_context(struct dump *d)
 	snprintf(in->stack_source, sizeof in->stack_source, "%s",
 		 in->format == DUMP_FORMAT_GUEST && !d->hdr_copy ? "hypervisor CPU state" : "header context");
 	use_exception_context(d);
+	if (!strcmp(in->stack_source, "header context"))
+		find_trap_frame(d);
 	if (!in->has_context) {
 		note(d, "no context record: no stack");
 		return;

@@ -411,7 +411,7 @@ build_stack(struct gen *g)
 	vwptr(g, sp - 2 * p, DUMPGEN_HAL_BASE + 0x2105);
 	vwptr(g, page2 + 2 * p, DUMPGEN_NT_BASE + 0x3006);
 	vwptr(g, page2 + 32 * p, DUMPGEN_NT_BASE + 0x2105);
-	if (g->o->bugcheck_8e) {
+	if (g->o->bugcheck_8e || g->o->trap_frame) {
 		/* KTRAP_FRAME (0x190 bytes): Rip 0x168, SegCs 0x170, Rsp 0x180 */
 		unsigned char tf[0x190] = {0};
 
@@ -588,6 +588,10 @@ build_header(struct gen *g, unsigned char *h, uint32_t dump_type)
 	put32(h + 0x348 + 0x30, 0x10001F);
 	put64(h + 0x348 + 0x98, DUMPGEN_RSP);
 	put64(h + 0x348 + 0xF8, DUMPGEN_RIP);
+	if (g->o->trap_frame) {
+		put64(h + 0x348 + 0x98, DUMPGEN_BUGCHECK_RSP);
+		put64(h + 0x348 + 0xF8, DUMPGEN_BUGCHECK_RIP);
+	}
 	if (g->o->bugcheck_8e) {
 		put32(h + 0x38, 0x8E);
 		put64(h + 0x40, UINT64_C(0xFFFFFFFFC0000005));
@@ -976,8 +980,8 @@ dumpgen_write(const struct dumpgen_opts *o, const struct dumpgen_sink *sink)
 	int rc;
 
 	if ((o->ram_bytes && (o->ram_bytes < (UINT64_C(8) << 20) || o->ram_bytes % (UINT64_C(2) << 20))) ||
-	    (o->bugcheck_7e && o->bugcheck_8e) ||
-	    (o->x86 && (o->kind != DUMPGEN_FULL || o->bugcheck_7e || o->bugcheck_8e ||
+	    (o->bugcheck_7e + o->bugcheck_8e + o->trap_frame > 1) ||
+	    (o->x86 && (o->kind != DUMPGEN_FULL || o->bugcheck_7e || o->bugcheck_8e || o->trap_frame ||
 			o->ram_bytes > (UINT64_C(4) << 30)))) {
 		errno = EINVAL;
 		return -1;

@@ -43,6 +43,10 @@ struct dumpgen_opts {
 	bool bugcheck_7e;
 	/* Bugcheck 0x8E: P2 the faulting address, P3 a KTRAP_FRAME on the stack. */
 	bool bugcheck_8e;
+	/* Bugcheck 0xD1 as Windows writes it: the header's context inside
+	 * KeBugCheckEx, the faulting code's KTRAP_FRAME on the stack, named by
+	 * nothing but its Rip (= P4). */
+	bool trap_frame;
 	/* A 32-bit x86 PAE machine (Windows Server 2008, build 6002): full dumps
 	 * only.  Addresses are the x64 ones moved by dumpgen_va(). */
 	bool x86;

@@ -363,16 +363,21 @@ test_triage(void)
 	free(buf);
 }
 
-/* Bugchecks 0x7E and 0x8E: the stack comes from the exception CONTEXT at P4
- * or the trap frame at P3, not from the header's context in KeBugCheckEx. */
+/* Bugchecks 0x7E, 0x8E and 0xD1: the stack comes from the exception CONTEXT
+ * at P4, the trap frame at P3, or the trap frame found on the stack by its
+ * Rip (= P4), not from the header's context in KeBugCheckEx. */
 static void
 test_exception_context(void)
 {
 	static const enum dumpgen_kind kinds[] = {DUMPGEN_FULL, DUMPGEN_TRIAGE};
 
-	for (size_t k = 0; k < 4; k++) {
+	static const char *const names[] = {"0x7E", "0x8E", "0xD1"};
+	static const char *const sources[] = {"exception context at P4", "trap frame at P3", "trap frame at 0x"};
+
+	for (size_t k = 0; k < 6; k++) {
+		const size_t c = k / 2;
 		struct dumpgen_opts o = {.kind = kinds[k % 2], .ram_bytes = UINT64_C(16) << 20,
-					 .bugcheck_7e = k < 2, .bugcheck_8e = k >= 2};
+					 .bugcheck_7e = c == 0, .bugcheck_8e = c == 1, .trap_frame = c == 2};
 		char what[32];
 		struct dump_reader r;
 		struct wb_err err;
@@ -381,23 +386,22 @@ test_exception_context(void)
 		struct dump *d = buf ? open_mem(&r, buf, len, &err) : NULL;
 		const struct dump_info *in;
 
-		snprintf(what, sizeof what, "%s %s", k < 2 ? "0x7E" : "0x8E", k % 2 ? "triage" : "full");
+		snprintf(what, sizeof what, "%s %s", names[c], k % 2 ? "triage" : "full");
 		ok(d != NULL, "%s opens", what);
 		if (!d) {
 			free(buf);
 			continue;
 		}
 		in = dump_get_info(d);
-		ok(in->bugcheck == (k < 2 ? 0x7Eu : 0x8Eu), "%s: bugcheck", what);
+		ok(in->bugcheck == (c == 0 ? 0x7Eu : c == 1 ? 0x8Eu : 0xD1u), "%s: bugcheck", what);
 		ok(in->pc == DUMPGEN_RIP && in->sp == DUMPGEN_RSP, "%s: RIP/RSP of the faulting code", what);
-		ok(strstr(in->stack_source, k < 2 ? "exception context at P4" : "trap frame at P3"),
-		   "%s: the switch is recorded: %s", what, in->stack_source);
+		ok(strstr(in->stack_source, sources[c]), "%s: the switch is recorded: %s", what, in->stack_source);
 		is_int(in->nframes, DUMPGEN_FRAMES + 1, "%s: the same frames as the faulting stack", what);
 		if (in->nframes)
 			ok(in->frames[0].module == 2 && in->frames[0].offset == 0x2040, "%s: frame 0 in faulty.sys", what);
 		dump_free(d);
-		/* a context that does not point at P2 is not trusted */
-		put64(buf + 0x48, DUMPGEN_RIP + 1);
+		/* a context that does not point at P2 (P4 for 0xD1) is not trusted */
+		put64(buf + (c == 2 ? 0x58 : 0x48), DUMPGEN_RIP + 1);
 		d = open_mem(&r, buf, len, &err);
 		ok(d && dump_get_info(d)->pc == DUMPGEN_BUGCHECK_RIP, "%s: a context not at P2 is ignored", what);
 		if (d)
