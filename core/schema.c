@@ -84,23 +84,25 @@ static const char v1[] =
 	 * strings.id (ingest_intern); path and detail are procmon_text.id,
 	 * each distinct text stored once per evidence (a capture repeats them
 	 * 4 to 10 times).  The view procmon_rows shows rows with their text.
-	 * The id columns carry no REFERENCES clause: a foreign-key probe per
-	 * column per row would double the import time of large captures. */
-	"CREATE TABLE procmon_text ("
-	"  id INTEGER PRIMARY KEY,"
-	"  evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,"
-	"  s TEXT NOT NULL);"
-	/* One import is one transaction, so the rows (and texts) of one
-	 * evidence are one contiguous id range, recorded here; an
-	 * (evidence_id, id) index would cost a fifth of the import time. */
+	 * One import is one transaction, so the rows and the texts of one
+	 * evidence are contiguous id ranges, recorded in procmon_capture:
+	 * deleting the evidence deletes the capture, whose trigger deletes the
+	 * ranges.  Row tables carry no REFERENCES clause and no index: a
+	 * foreign-key probe per row cost a tenth of the import time of large
+	 * captures, an (evidence_id, id) index a fifth. */
 	"CREATE TABLE procmon_capture ("
 	"  evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id) ON DELETE CASCADE,"
 	"  first_id INTEGER, last_id INTEGER,"	/* procmon.id range */
+	"  text_first INTEGER, text_last INTEGER,"	/* procmon_text.id range */
 	"  columns TEXT NOT NULL,"	/* the header, as a JSON array */
 	"  date_order TEXT);"		/* "M/D/Y", "D/M/Y", "Y/M/D" of the Date & Time column */
+	"CREATE TABLE procmon_text ("
+	"  id INTEGER PRIMARY KEY,"
+	"  evidence_id INTEGER NOT NULL,"
+	"  s TEXT NOT NULL);"
 	"CREATE TABLE procmon ("
 	"  id INTEGER PRIMARY KEY,"
-	"  evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,"
+	"  evidence_id INTEGER NOT NULL,"
 	"  line INTEGER NOT NULL,"
 	"  seq INTEGER,"		/* Sequence column, when numeric */
 	"  tod INTEGER,"		/* local time of day in 100 ns ticks, as in the file */
@@ -114,6 +116,12 @@ static const char v1[] =
 	"  class INTEGER, category INTEGER,"	/* Event Class, Category: strings.id */
 	"  proc INTEGER,"		/* procmon_process.id when per-process columns were exported */
 	"  extra TEXT);"		/* JSON object of columns wb does not know */
+	"CREATE TRIGGER procmon_capture_delete AFTER DELETE ON procmon_capture BEGIN"
+	"  DELETE FROM procmon WHERE id BETWEEN OLD.first_id AND OLD.last_id"
+	"    AND evidence_id = OLD.evidence_id;"
+	"  DELETE FROM procmon_text WHERE id BETWEEN OLD.text_first AND OLD.text_last"
+	"    AND evidence_id = OLD.evidence_id;"
+	"END;"
 	/* Per-process columns (Image Path, Command Line, User, ...) once per process. */
 	"CREATE TABLE procmon_process ("
 	"  id INTEGER PRIMARY KEY,"

@@ -102,7 +102,8 @@ struct pm {
 	uint64_t rows;
 	bool checked_magic, read_failed;
 	char *columns_json;	/* the header, for procmon_capture */
-	int64_t first_id, last_id;
+	int64_t first_id, last_id;	/* procmon rows of this import */
+	int64_t text_first, text_last;	/* procmon_text rows of this import */
 };
 
 static ssize_t
@@ -422,6 +423,9 @@ bind_text(struct pm *pm, sqlite3_stmt *st, int idx, const struct procmon_csv_fie
 	if (ingest_step(pm->ing, ins, err) < 0)
 		return -1;
 	id = sqlite3_last_insert_rowid(ingest_db(pm->ing));
+	if (!pm->text_first)
+		pm->text_first = id;
+	pm->text_last = id;
 	if (slot) {
 		memcpy(pm->arena + pm->arena_used, s, len);
 		*slot = (struct text_slot){.id = id, .tag = (uint32_t)(h >> 32), .len = (uint32_t)len,
@@ -576,8 +580,8 @@ static int
 record_capture(struct pm *pm, struct wb_err *err)
 {
 	static const char sql[] =
-		"INSERT INTO procmon_capture(evidence_id, first_id, last_id, columns, date_order)"
-		" VALUES(?, ?, ?, ?, ?)";
+		"INSERT INTO procmon_capture(evidence_id, first_id, last_id, text_first, text_last,"
+		" columns, date_order) VALUES(?, ?, ?, ?, ?, ?, ?)";
 	static const char *const orders[] = {
 		[PROCMON_DATE_UNKNOWN] = NULL, [PROCMON_DATE_MDY] = "M/D/Y",
 		[PROCMON_DATE_DMY] = "D/M/Y", [PROCMON_DATE_YMD] = "Y/M/D",
@@ -589,8 +593,12 @@ record_capture(struct pm *pm, struct wb_err *err)
 	sqlite3_bind_int64(st, 1, ingest_evidence_id(pm->ing));
 	sqlite3_bind_int64(st, 2, pm->first_id);
 	sqlite3_bind_int64(st, 3, pm->last_id);
-	sqlite3_bind_text(st, 4, pm->columns_json, -1, SQLITE_STATIC);
-	ingest_bind_text(st, 5, pm->date_source == DATE_COLUMN ? orders[pm->order] : NULL);
+	if (pm->text_first) {
+		sqlite3_bind_int64(st, 4, pm->text_first);
+		sqlite3_bind_int64(st, 5, pm->text_last);
+	}
+	sqlite3_bind_text(st, 6, pm->columns_json, -1, SQLITE_STATIC);
+	ingest_bind_text(st, 7, pm->date_source == DATE_COLUMN ? orders[pm->order] : NULL);
 	return ingest_step(pm->ing, st, err);
 }
 

@@ -423,6 +423,27 @@ test_cancel(wb_case *c)
 	buf_fini(&csv);
 }
 
+/* Deleting an evidence deletes its rows and texts (procmon_capture's
+ * trigger), and only its own. */
+static void
+test_delete(wb_case *c)
+{
+	int64_t last = case_scalar(c, "SELECT max(id) FROM evidence", -1);
+	int64_t rows = case_scalar(c, "SELECT count(*) FROM procmon", -1);
+	int64_t own = case_scalar(c, "SELECT count(*) FROM procmon WHERE evidence_id = (SELECT max(id) FROM evidence)", -1);
+	int64_t texts = case_scalar(c, "SELECT count(*) FROM procmon_text WHERE evidence_id = (SELECT max(id) FROM evidence)", -1);
+	char *sql = xasprintf("DELETE FROM evidence WHERE id = %lld", (long long)last);
+
+	ok(own > 0 && texts > 0, "the last evidence has rows and texts");
+	ok(sqlite3_exec(case_db(c), sql, NULL, NULL, NULL) == SQLITE_OK, "evidence deleted");
+	is_int(case_scalar(c, "SELECT count(*) FROM procmon", -1), rows - own, "its rows are gone, the others stay");
+	is_int(case_scalar(c, "SELECT count(*) FROM procmon_text t WHERE NOT EXISTS (SELECT 1 FROM evidence e WHERE e.id = t.evidence_id)", -1),
+	       0, "its texts are gone");
+	is_int(case_scalar(c, "SELECT count(*) FROM procmon_capture WHERE evidence_id NOT IN (SELECT id FROM evidence)", -1), 0,
+	       "its capture record is gone");
+	free(sql);
+}
+
 int
 main(void)
 {
@@ -441,6 +462,7 @@ main(void)
 	test_vss(c);
 	test_fanout(c);
 	test_cancel(c);
+	test_delete(c);
 	case_close(c);
 	free(db);
 	db = xasprintf("rm -rf '%s'", tmpdir);
