@@ -55,7 +55,7 @@ while [ "$i" -lt "$runs" ]; do
 	c=$(echo "$2 + $3" | bc)
 	[ -z "$cpu_sq" ] || [ "$(echo "$c < $cpu_sq" | bc)" = 1 ] && cpu_sq=$c
 done
-ratio=$(echo "scale=2; $best_wb / $best_sq" | bc)
-cpu_ratio=$(echo "scale=2; $cpu_wb / $cpu_sq" | bc)
+ratio=$(printf "%.2f" "$(echo "scale=3; $best_wb / $best_sq" | bc)")
+cpu_ratio=$(printf "%.2f" "$(echo "scale=3; $cpu_wb / $cpu_sq" | bc)")
 echo "procmon: $rows rows, $mb MiB CSV: wb import ${best_wb} s, sqlite3 .import ${best_sq} s (best of $runs); ratio $ratio (target <= 1.0); CPU ${cpu_wb} s vs ${cpu_sq} s, ratio $cpu_ratio; wb peak RSS $((peak / 1024)) MiB (target < 64)"
 [ "$(echo "$ratio <= 1.0" | bc)" = 1 ] && [ "$peak" -lt 65536 ]
