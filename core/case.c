@@ -83,21 +83,8 @@ make_dirs(const char *dir, struct wb_err *err)
 	return 0;
 }
 
-static char *
-now_iso(void)
-{
-	struct timespec ts;
-	char buf[40];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	wb_format_iso((int64_t)ts.tv_sec * WB_US_PER_SEC, 0, true, buf, sizeof buf);
-	/* Seconds are enough for audit times: drop the zero fraction. */
-	memmove(buf + 19, buf + 26, strlen(buf + 26) + 1);
-	return xstrdup(buf);
-}
-
-static int
-db_exec(sqlite3 *db, const char *sql, struct wb_err *err)
+int
+case_exec(sqlite3 *db, const char *sql, struct wb_err *err)
 {
 	char *msg = NULL;
 
@@ -166,20 +153,20 @@ migrate(wb_case *c, struct wb_err *err)
 			       c->path, (long long)version, CASE_SCHEMA_VERSION);
 	if (version == CASE_SCHEMA_VERSION)
 		return 0;
-	if (db_exec(c->db, "BEGIN IMMEDIATE", err) < 0)
+	if (case_exec(c->db, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
 	/* Re-read under the write lock: another process may have migrated. */
 	version = db_scalar(c->db, "PRAGMA user_version", 0);
 	for (; version < CASE_SCHEMA_VERSION; version++) {
-		if (db_exec(c->db, schema_migrations[version], err) < 0) {
-			db_exec(c->db, "ROLLBACK", NULL);
+		if (case_exec(c->db, schema_migrations[version], err) < 0) {
+			case_exec(c->db, "ROLLBACK", NULL);
 			return -1;
 		}
 	}
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d;",
 		 CASE_SCHEMA_VERSION, CASE_APPLICATION_ID);
-	if (db_exec(c->db, sql, err) < 0 || db_exec(c->db, "COMMIT", err) < 0) {
-		db_exec(c->db, "ROLLBACK", NULL);
+	if (case_exec(c->db, sql, err) < 0 || case_exec(c->db, "COMMIT", err) < 0) {
+		case_exec(c->db, "ROLLBACK", NULL);
 		return -1;
 	}
 	return 0;
@@ -277,11 +264,11 @@ case_open(const char *path, int flags, const char *title, const char *symptom,
 	sqlite3_busy_timeout(c->db, CASE_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(c->db, 1);
 	if (!(flags & CASE_READONLY) &&
-	    db_exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0) {
+	    case_exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0) {
 		wb_errf(err, _("%s is not a wb case (%s)"), path, err->msg);
 		goto fail;
 	}
-	if (db_exec(c->db, "PRAGMA foreign_keys=ON;", err) < 0)
+	if (case_exec(c->db, "PRAGMA foreign_keys=ON;", err) < 0)
 		goto fail;
 	if (flags & CASE_READONLY) {
 		int64_t v = db_scalar(c->db, "PRAGMA user_version", -1);
@@ -298,7 +285,7 @@ case_open(const char *path, int flags, const char *title, const char *symptom,
 	} else if (migrate(c, err) < 0)
 		goto fail;
 	if (created) {
-		char *now = now_iso();
+		char *now = wb_now_iso();
 
 		set_info_default(c, "title", title ? title : c->name);
 		set_info_default(c, "symptom", symptom ? symptom : "");
@@ -357,7 +344,7 @@ case_audit(wb_case *c, struct wb_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	action = sqlite3_vmprintf(fmt, ap);
 	va_end(ap);
-	now = now_iso();
+	now = wb_now_iso();
 	rc = sqlite3_prepare_v2(c->db, "INSERT INTO audit(user, at, action) VALUES(?, ?, ?)", -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, wb_user(), -1, SQLITE_TRANSIENT);
@@ -429,13 +416,13 @@ case_set_evidence_tz(wb_case *c, int64_t evidence_id, int tz_minutes, const char
 	char *sql;
 	int rc;
 
-	if (db_exec(c->db, "BEGIN IMMEDIATE", err) < 0)
+	if (case_exec(c->db, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
 	sql = sqlite3_mprintf("SELECT tz_minutes FROM evidence WHERE id = %lld", (long long)evidence_id);
 	old = db_scalar(c->db, sql, INT64_MIN);
 	sqlite3_free(sql);
 	if (old == INT64_MIN) {
-		db_exec(c->db, "ROLLBACK", NULL);
+		case_exec(c->db, "ROLLBACK", NULL);
 		return wb_errf(err, _("evidence %lld has no local times to re-zone"), (long long)evidence_id);
 	}
 	/* utc = local - zone, so moving the zone by d moves every time by -d. */
@@ -447,13 +434,13 @@ case_set_evidence_tz(wb_case *c, int64_t evidence_id, int tz_minutes, const char
 		"UPDATE evidence SET tz_minutes = %d, tz_assumption = %Q WHERE id = %lld;",
 		(long long)delta, (long long)evidence_id, (long long)delta, (long long)evidence_id,
 		(long long)delta, (long long)evidence_id, tz_minutes, source, (long long)evidence_id);
-	rc = db_exec(c->db, sql, err);
+	rc = case_exec(c->db, sql, err);
 	sqlite3_free(sql);
 	if (rc == 0)
 		rc = case_audit(c, err, "evidence %lld: time zone set to %+d minutes (%s)",
 				(long long)evidence_id, tz_minutes, source);
-	if (rc < 0 || db_exec(c->db, "COMMIT", err) < 0) {
-		db_exec(c->db, "ROLLBACK", NULL);
+	if (rc < 0 || case_exec(c->db, "COMMIT", err) < 0) {
+		case_exec(c->db, "ROLLBACK", NULL);
 		return -1;
 	}
 	return 0;
@@ -463,7 +450,7 @@ int
 case_add_note(wb_case *c, const char *text, int64_t *note_id, struct wb_err *err)
 {
 	sqlite3_stmt *st;
-	char *now = now_iso();
+	char *now = wb_now_iso();
 	int rc;
 
 	rc = sqlite3_prepare_v2(c->db, "INSERT INTO notes(user, at, text) VALUES(?, ?, ?)", -1, &st, NULL);

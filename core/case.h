@@ -67,6 +67,9 @@ int case_set_evidence_tz(wb_case *c, int64_t evidence_id, int tz_minutes,
 /* Add a note (user from $USER). */
 int case_add_note(wb_case *c, const char *text, int64_t *note_id, struct wb_err *err);
 
+/* Run SQL statements on a case connection; 0, or -1 with err. */
+int case_exec(sqlite3 *db, const char *sql, struct wb_err *err);
+
 /* Run `sql` with one int64 result; returns def when no row. */
 int64_t case_scalar(wb_case *c, const char *sql, int64_t def);
 

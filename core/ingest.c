@@ -55,43 +55,13 @@ struct wb_ingest {
 	size_t interned;
 };
 
-static int
-exec(sqlite3 *db, const char *sql, struct wb_err *err)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		wb_errf(err, "%s", msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
-}
-
-static char *
-now_iso(void)
-{
-	struct timespec ts;
-	char buf[40];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	wb_format_iso((int64_t)ts.tv_sec * WB_US_PER_SEC, 0, true, buf, sizeof buf);
-	memmove(buf + 19, buf + 26, strlen(buf + 26) + 1);
-	return xstrdup(buf);
-}
-
 static void
 hex_digest(struct sha256_ctx *ctx, char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
 	uint8_t d[SHA256_DIGEST_SIZE];
 
 	sha256_digest(ctx, sizeof d, d);
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[64] = '\0';
+	wb_hex(d, sizeof d, out);
 }
 
 /* Before any work: is a file of this size and hash already in the case?
@@ -172,18 +142,18 @@ ingest_begin(wb_case *c, const char *path, const char *kind, const char *importe
 	/* Another engineer's import holds the write lock for its whole length:
 	 * wait for it (up to an hour) rather than fail with "database is locked". */
 	sqlite3_busy_timeout(ing->db, 3600 * 1000);
-	rc = exec(ing->db, "BEGIN IMMEDIATE", err);
+	rc = case_exec(ing->db, "BEGIN IMMEDIATE", err);
 	sqlite3_busy_timeout(ing->db, CASE_BUSY_TIMEOUT_MS);
 	if (rc < 0) {
 		wb_errf(err, _("cannot start the import: %s"), err->msg);
 		goto fail;
 	}
 	if (precheck_duplicate(ing, err) < 0) {
-		exec(ing->db, "ROLLBACK", NULL);
+		case_exec(ing->db, "ROLLBACK", NULL);
 		goto fail;
 	}
 	abs = realpath(path, NULL);
-	now = now_iso();
+	now = wb_now_iso();
 	rc = sqlite3_prepare_v2(ing->db,
 				"INSERT INTO evidence(kind, importer, importer_version, path, size, imported_at, imported_by)"
 				" VALUES(?, ?, ?, ?, ?, ?, ?)", -1, &ins, NULL);
@@ -202,7 +172,7 @@ ingest_begin(wb_case *c, const char *path, const char *kind, const char *importe
 	free(now);
 	if (rc != SQLITE_OK) {
 		wb_errf(err, _("cannot record the evidence: %s"), sqlite3_errmsg(ing->db));
-		exec(ing->db, "ROLLBACK", NULL);
+		case_exec(ing->db, "ROLLBACK", NULL);
 		goto fail;
 	}
 	ing->evidence_id = sqlite3_last_insert_rowid(ing->db);
@@ -240,7 +210,7 @@ ingest_abort(wb_ingest *ing)
 	if (!ing)
 		return;
 	if (ing->evidence_id && !sqlite3_get_autocommit(ing->db))
-		exec(ing->db, "ROLLBACK", NULL);
+		case_exec(ing->db, "ROLLBACK", NULL);
 	ingest_free(ing);
 }
 
@@ -335,7 +305,7 @@ ingest_commit(wb_ingest *ing, int64_t *evidence_id, struct wb_err *err)
 		       ing->path, (long long)ing->evidence_id, (long long)ing->records,
 		       (long long)ing->warnings) < 0)
 		goto fail;
-	if (exec(ing->db, "COMMIT", err) < 0) {
+	if (case_exec(ing->db, "COMMIT", err) < 0) {
 		wb_errf(err, _("cannot commit the import: %s"), err->msg);
 		goto fail;
 	}

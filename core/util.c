@@ -319,6 +319,31 @@ wb_format_iso(int64_t us, int tz_minutes, bool show_zone, char *buf, size_t len)
 		 (long long)frac, show_zone ? zone : "");
 }
 
+char *
+wb_now_iso(void)
+{
+	struct timespec ts;
+	char buf[40];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	wb_format_iso((int64_t)ts.tv_sec * WB_US_PER_SEC, 0, true, buf, sizeof buf);
+	/* Seconds are enough for audit times: drop the zero fraction. */
+	memmove(buf + 19, buf + 26, strlen(buf + 26) + 1);
+	return xstrdup(buf);
+}
+
+void
+wb_hex(const uint8_t *bytes, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[bytes[i] >> 4];
+		out[2 * i + 1] = hex[bytes[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
 const char *
 wb_user(void)
 {
@@ -345,7 +370,6 @@ wb_sha256_file(const char *path, char out[65], struct wb_err *err)
 {
 	struct sha256_ctx ctx;
 	uint8_t digest[SHA256_DIGEST_SIZE];
-	static const char hex[] = "0123456789abcdef";
 	char *buf;
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -364,10 +388,6 @@ wb_sha256_file(const char *path, char out[65], struct wb_err *err)
 	}
 	close(fd);
 	sha256_digest(&ctx, sizeof digest, digest);
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 15];
-	}
-	out[64] = '\0';
+	wb_hex(digest, sizeof digest, out);
 	return 0;
 }

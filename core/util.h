@@ -76,6 +76,11 @@ void wb_format_iso(int64_t us, int tz_minutes, bool show_zone, char *buf, size_t
 /* Format a zone offset as "+09:00". */
 void wb_format_tz(int minutes, char *buf, size_t len);
 
+/* Current time as "2024-05-01T10:20:30Z" (malloc'd), for audit and notes. */
+char *wb_now_iso(void);
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void wb_hex(const uint8_t *bytes, size_t n, char *out);
+
 /* Current user for audit and notes ($USER, else the login name, else "unknown"). */
 const char *wb_user(void);
 
