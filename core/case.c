@@ -431,9 +431,11 @@ case_set_evidence_tz(wb_case *c, int64_t evidence_id, int tz_minutes, const char
 		"UPDATE timeline SET ts = ts + %lld WHERE evidence_id = %lld AND local;"
 		"UPDATE facts SET ts = ts + %lld WHERE evidence_id = %lld AND ts_local;"
 		"UPDATE procmon SET ts = ts + %lld WHERE evidence_id = %lld;"
+		"UPDATE events SET ts = ts + %lld WHERE evidence_id = %lld AND local;"
 		"UPDATE evidence SET tz_minutes = %d, tz_assumption = %Q WHERE id = %lld;",
 		(long long)delta, (long long)evidence_id, (long long)delta, (long long)evidence_id,
-		(long long)delta, (long long)evidence_id, tz_minutes, source, (long long)evidence_id);
+		(long long)delta, (long long)evidence_id, (long long)delta, (long long)evidence_id,
+		tz_minutes, source, (long long)evidence_id);
 	rc = case_exec(c->db, sql, err);
 	sqlite3_free(sql);
 	if (rc == 0)
