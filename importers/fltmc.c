@@ -494,8 +494,8 @@ fltmc_detect(const unsigned char *head, size_t len, const char *path)
 	if ((strstr(text, "Filter Name") && strstr(text, "Num Instances")) ||
 	    (strstr(text, "Volume Name") && strstr(text, "Instance Name") && strstr(text, "Altitude")))
 		score = 90;
-	else if (strstr(text, "fltmc"))
-		score = 40;
+	else if (strstr(text, "fltmc") && strstr(text, "Filter listing failed"))
+		score = 40;	/* the command and its error, no table */
 	free(text);
 	return score;
 }

@@ -39,20 +39,25 @@ like "$ERR" "bad date" "--date checked before work"
 run_wb 2 import c
 like "$ERR" "missing FILE" "import without files"
 
+# A mail that only mentions the tools is free text, not their output.
+printf 'Hi,\r\nattached the fltmc and vssadmin list writers output and !analyze -v.\r\nThe backup (Windows Server Backup) fails.\r\n' >"$TEST_TMP/mention.txt"
+run_wb 0 import c "$TEST_TMP/mention.txt"
+like "$OUT" "mention.txt: evidence [0-9]+ \(notes\)" "mentions of fltmc, vssadmin and !analyze do not claim a mail"
+
 # Hostile text: stored as is, shown inert.
 printf 'evil \033]0;pwned\007 \033[2J \302\233 31m \342\200\256 end\n' >"$TEST_TMP/evil.txt"
 run_wb 0 import c "$TEST_TMP/evil.txt"
-run_wb 0 sql c "SELECT text FROM text_lines WHERE evidence_id = 3"
+run_wb 0 sql c "SELECT text FROM text_lines WHERE evidence_id = 4"
 unlike "$(printf '%s' "$OUT" | od -c)" '033' "wb sql output carries no ESC"
 like "$OUT" 'evil \^\[\]0;pwned\^G \^\[\[2J <U\+009B> 31m <U\+202E> end' "escape sequences made visible"
-run_wb 0 sql --json c "SELECT text FROM text_lines WHERE evidence_id = 3"
+run_wb 0 sql --json c "SELECT text FROM text_lines WHERE evidence_id = 4"
 like "$OUT" 'u001[bB]' "JSON escapes ESC"
 
 # Several files: one fails, the others land, exit 1.
 printf 'second\n' >"$TEST_TMP/b.txt"
 run_wb 1 import c "$TEST_TMP/nosuch2.txt" "$TEST_TMP/b.txt"
-like "$OUT" "b.txt: evidence 4" "good file imported despite a bad one"
+like "$OUT" "b.txt: evidence 5" "good file imported despite a bad one"
 run_wb 0 sql c "SELECT count(*) FROM evidence"
 is "$OUT" "count(*)
-4" "failed imports leave nothing behind"
+5" "failed imports leave nothing behind"
 done_testing
