@@ -343,8 +343,9 @@ complete_command(struct wb_app *a)
 	if (sp) {
 		enum wb_action act = action_by_name(t->data, (size_t)(sp - t->data));
 
+		/* the last word: a path after the options */
 		if (act == ACT_IMPORT || act == ACT_REPORT)
-			import_complete(t, (size_t)(sp - t->data) + 1);
+			import_complete(t, (size_t)(strrchr(t->data, ' ') - t->data) + 1);
 		return;
 	}
 	for (int i = 1; i < ACT_COUNT; i++) {
@@ -437,7 +438,8 @@ prompt_key(struct wb_app *a, bool func, int key)
 		if (a->prompt.action == ACT_PROMPT)
 			complete_command(a);
 		else if (a->prompt.action == ACT_IMPORT || a->prompt.action == ACT_REPORT)
-			import_complete(t, 0);
+			import_complete(t, strrchr(t->data ? t->data : "", ' ') ?
+					(size_t)(strrchr(t->data, ' ') - t->data) + 1 : 0);
 		return REDRAW_STATUS;
 	}
 	if (func && (key == KEY_UP || key == KEY_DOWN) && a->prompt.action == ACT_PROMPT) {

@@ -20,6 +20,8 @@ struct import_job {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	char *path, *case_path;
+	char *as, *tz, *date;		/* options, or NULL */
+	bool force, lenient;
 	volatile sig_atomic_t cancel;
 	struct wb_progress prog;	/* under mu */
 	bool done;			/* under mu */
@@ -45,6 +47,11 @@ worker(void *arg)
 {
 	struct import_job *j = arg;
 	struct wb_import_opts opts = {
+		.as = j->as,
+		.tz = j->tz,
+		.date = j->date,
+		.force = j->force,
+		.lenient = j->lenient,
 		.progress = on_progress,
 		.progress_ctx = j,
 		.cancel = &j->cancel,
@@ -64,34 +71,91 @@ worker(void *arg)
 	return NULL;
 }
 
+static void
+job_free(struct import_job *j)
+{
+	free(j->path);
+	free(j->case_path);
+	free(j->as);
+	free(j->tz);
+	free(j->date);
+	free(j);
+}
+
+/* "[--as KIND] [--tz +09:00] [--date 2024-05-01] [--force] [--lenient] PATH":
+ * the options of wb import, then the path (which may hold spaces). */
+static int
+parse_args(struct import_job *j, const char *arg, struct wb_err *err)
+{
+	const char *p = arg, *home = getenv("HOME");
+
+	while (*p == ' ')
+		p++;
+	while (!strncmp(p, "--", 2)) {
+		const char *end = strchr(p, ' '), *opt = p;
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char **val = NULL;
+
+		if (n == 7 && !strncmp(p, "--force", 7))
+			j->force = true;
+		else if (n == 9 && !strncmp(p, "--lenient", 9))
+			j->lenient = true;
+		else if (n == 4 && !strncmp(p, "--as", 4))
+			val = &j->as;
+		else if (n == 4 && !strncmp(p, "--tz", 4))
+			val = &j->tz;
+		else if (n == 6 && !strncmp(p, "--date", 6))
+			val = &j->date;
+		else
+			return wb_errf(err, _("unknown import option %.*s (--as, --tz, --date, --force, --lenient)"),
+				       (int)n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+		if (val) {
+			const char *vend = strchr(p, ' ');
+
+			if (!*p || !vend)
+				return wb_errf(err, _("%.*s needs a value and then the path"), (int)n, opt);
+			free(*val);
+			*val = xstrndup(p, (size_t)(vend - p));
+			for (p = vend; *p == ' '; p++)
+				;
+		}
+	}
+	if (!*p)
+		return wb_errf(err, _("usage: :import [--as KIND] [--tz +09:00] [--date 2024-05-01] [--force] PATH"));
+	if (p[0] == '~' && p[1] == '/' && home)
+		j->path = xasprintf("%s%s", home, p + 1);
+	else
+		j->path = xstrdup(p);
+	return 0;
+}
+
 int
-import_start(struct wb_app *a, const char *path, struct wb_err *err)
+import_start(struct wb_app *a, const char *arg, struct wb_err *err)
 {
 	struct import_job *j;
 	struct stat st;
-	char *full;
 
 	if (a->job)
 		return wb_errf(err, _("an import is already running (^C cancels it)"));
-	if (path[0] == '~' && path[1] == '/' && getenv("HOME"))
-		full = xasprintf("%s%s", getenv("HOME"), path + 1);
-	else
-		full = xstrdup(path);
-	if (stat(full, &st) < 0) {
-		wb_errf(err, "%s: %s", full, strerror(errno));
-		free(full);
+	j = xcalloc(1, sizeof *j);
+	if (parse_args(j, arg, err) < 0) {
+		job_free(j);
 		return -1;
 	}
-	j = xcalloc(1, sizeof *j);
-	j->path = full;
+	if (stat(j->path, &st) < 0) {
+		wb_errf(err, "%s: %s", j->path, strerror(errno));
+		job_free(j);
+		return -1;
+	}
 	j->case_path = xstrdup(case_path(a->c));
 	pthread_mutex_init(&j->mu, NULL);
 	j->prog.bytes_total = (uint64_t)st.st_size;
 	if (pthread_create(&j->thread, NULL, worker, j) != 0) {
 		pthread_mutex_destroy(&j->mu);
-		free(j->path);
-		free(j->case_path);
-		free(j);
+		job_free(j);
 		return wb_errf(err, _("cannot start the import"));
 	}
 	a->job = j;
@@ -124,9 +188,7 @@ import_poll(struct wb_app *a)
 		app_message(a, a->status_error, "%s", msg);
 	}
 	pthread_mutex_destroy(&j->mu);
-	free(j->path);
-	free(j->case_path);
-	free(j);
+	job_free(j);
 	a->job = NULL;
 	/* what the views show has changed */
 	for (int i = 0; i < a->depth; i++)

@@ -80,7 +80,7 @@ int tui_run(wb_case *c, struct wb_err *err);
 	X(ADD_NOTE, "note", N_("Add a note to the case"), N_("note: ")) \
 	X(CONFIRM, "confirm", N_("Confirm the selected finding, with a reason"), N_("confirm, reason: ")) \
 	X(DISMISS, "dismiss", N_("Dismiss the selected finding, with a reason"), N_("dismiss, reason: ")) \
-	X(IMPORT, "import", N_("Import an evidence file (Tab completes paths)"), N_("import: ")) \
+	X(IMPORT, "import", N_("Import a file: [--as KIND] [--tz +09:00] [--date 2024-05-01] [--force] PATH"), N_("import: ")) \
 	X(CANCEL, "cancel", N_("Cancel the running import"), NULL) \
 	X(MATCH, "match", N_("Match the knowledge base against the case again"), NULL) \
 	X(START, "start", N_("Start the checklist of the selected article, or :start ID"), NULL) \
@@ -377,7 +377,8 @@ void app_refresh_view(struct view *v);
 
 /* ---- import (import.c) ---- */
 
-int import_start(struct wb_app *a, const char *path, struct wb_err *err);
+/* arg: "[--as KIND] [--tz +09:00] [--date 2024-05-01] [--force] [--lenient] PATH" */
+int import_start(struct wb_app *a, const char *arg, struct wb_err *err);
 /* Poll the running job: returns a redraw mask (progress, finish). */
 unsigned import_poll(struct wb_app *a);
 void import_cancel(struct wb_app *a);

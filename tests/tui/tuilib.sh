@@ -34,7 +34,7 @@ keys() {
 
 # type TEXT: literal keys (no key-name lookup)
 type_text() {
-	tm send-keys -l "$1"
+	tm send-keys -l -- "$1"
 }
 
 screen() {
