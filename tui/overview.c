@@ -10,10 +10,12 @@
 static void
 info_line(struct view *v, const char *label, const char *field)
 {
+	/* padded by display width, not bytes: labels may be Japanese */
+	int pad = 14 - draw_width(v->app, label);
 	char *val = NULL;
 
 	case_get_info(v->app->c, field, &val);
-	text_view_add(v, ST_NORMAL, NULL, "%-14s %s", label, val && *val ? val : "-");
+	text_view_add(v, ST_NORMAL, NULL, "%s%*s %s", label, pad > 0 ? pad : 0, "", val && *val ? val : "-");
 	free(val);
 }
 

@@ -53,6 +53,38 @@ else
 	done
 fi
 
+# The UI in Japanese: the catalogue as tests/cli/i18n.sh finds or builds it.
+msgstr_of() {	# the translation of a msgid in po/ja.po (empty when none)
+	awk -v id="msgid \"$1\"" '$0 == id { getline; print; exit }' "$WB_SRCDIR/po/ja.po" |
+		sed 's/^msgstr "//; s/"$//'
+}
+gmo=
+for d in "$WB_BUILDDIR/po" "$WB_SRCDIR/po"; do
+	[ -f "$d/ja.gmo" ] && ! [ "$WB_SRCDIR/po/ja.po" -nt "$d/ja.gmo" ] && { gmo="$d/ja.gmo"; break; }
+done
+if [ -z "$gmo" ] && command -v msgfmt >/dev/null 2>&1; then
+	msgfmt -o "$TEST_TMP/ja.gmo" "$WB_SRCDIR/po/ja.po" 2>/dev/null && gmo="$TEST_TMP/ja.gmo"
+fi
+t_overview=$(msgstr_of Overview)
+t_top=$(msgstr_of "Top findings")
+if [ -z "$JA_ENV" ] || [ -z "$gmo" ] || [ -z "$t_overview" ] || [ -z "$t_top" ] ||
+	grep -q '^#define ENABLE_NLS 0' "$WB_BUILDDIR/config.h" 2>/dev/null; then
+	echo "# SKIP Japanese UI: no Japanese locale, no compiled catalogue or no translation of the view names"
+else
+	mkdir -p "$TEST_TMP/msgs/ja/LC_MESSAGES"
+	cp "$gmo" "$TEST_TMP/msgs/ja/LC_MESSAGES/wb.mo"
+	# shellcheck disable=SC2086
+	tui_start 80 24 ja $JA_ENV LANGUAGE= WB_LOCALEDIR="$TEST_TMP/msgs"
+	shows " 1 $t_overview " "ja UI: the view bar is in Japanese"
+	like "$(screen)" "^$t_top\$" "ja UI: the overview's headings are in Japanese"
+	ok "$([ "$(widest)" -le 80 ]; echo $?)" "ja UI: no line is wider than the screen"
+	keys '?'
+	shows ':move-down' "ja UI: help"
+	ok "$([ "$(widest)" -le 80 ]; echo $?)" "ja UI: the help fits the screen"
+	keys Q
+	shows 'WB-EXIT=0' "ja UI: quit"
+fi
+
 # Not UTF-8: ASCII only
 tui_start 80 24 ja LC_ALL=C
 shows 'wb: ja' "C locale: wb starts"
