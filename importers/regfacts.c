@@ -1114,7 +1114,8 @@ scan_row(struct scan *s, const struct row *in, struct wb_err *err)
 	return 0;
 }
 
-/* Rows with ControlSet00N where N is Select\Current become CurrentControlSet.
+/* Rows with ControlSet00N where N is Select\Current become CurrentControlSet,
+ * unless the file has CurrentControlSet keys of its own (a live export).
  * Without Select (a partial .reg export), a lone control set is taken as the
  * current one, with a warning. */
 static int
@@ -1175,6 +1176,12 @@ map_current(regfacts *rf, unsigned *current, struct wb_err *err)
 	}
 	if (!cs || cs > 999 || !sets)
 		return 0;
+	if (has_ccs) {
+		/* A live export holds CurrentControlSet itself: mapping would
+		 * store the same keys twice. */
+		*current = cs;
+		return 0;
+	}
 	snprintf(prefix, sizeof prefix, "HKLM\\SYSTEM\\ControlSet%03u", cs);
 	if (sqlite3_prepare_v2(db, update_sql, -1, &st, NULL) != SQLITE_OK)
 		goto sql_error;

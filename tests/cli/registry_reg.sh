@@ -347,9 +347,16 @@ is "$(sql "SELECT group_concat(line, ',') FROM evidence_warning WHERE evidence_i
 is "$(sql "SELECT group_concat(name || '=' || data, ',') FROM registry WHERE evidence_id = 8 AND name IS NOT NULL")" "a=1,d=3" \
 	"--lenient: the good values are kept"
 
+# A live export has CurrentControlSet and ControlSet001: nothing is stored twice.
+printf 'REGEDIT4\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\ControlSet001\\Services\\disk]\n"TimeOutValue"=dword:0000003c\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\disk]\n"TimeOutValue"=dword:0000003c\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\Select]\n"Current"=dword:00000001\n' >"$TEST_TMP/live.reg"
+run_wb 0 import c "$TEST_TMP/live.reg"
+like "$(sql "SELECT summary FROM evidence WHERE id = 9")" 'CurrentControlSet = ControlSet001' "live export: the current set is named"
+is "$(sql "SELECT count(*) FROM facts WHERE evidence_id = 9 AND key = 'disk.timeout'")" 1 \
+	"live export: ControlSet001 is not mapped onto CurrentControlSet a second time"
+
 # A wrap cut short by the next key line, and a file ending inside a wrap.
 printf 'REGEDIT4\n\n[HKEY_LOCAL_MACHINE\\X]\n"a"=hex:01,02,\\\n[HKEY_LOCAL_MACHINE\\Y]\n"b"=hex:03,\\  ' >"$TEST_TMP/cut.reg"
 run_wb 0 import c "$TEST_TMP/cut.reg"
-is "$(sql "SELECT group_concat(name || '=' || hex(raw), ',') FROM registry WHERE evidence_id = 9 AND name IS NOT NULL")" "a=0102,b=03" \
+is "$(sql "SELECT group_concat(name || '=' || hex(raw), ',') FROM registry WHERE evidence_id = 10 AND name IS NOT NULL")" "a=0102,b=03" \
 	"a wrap ends at the next key line or at the end of the file"
 done_testing
