@@ -490,7 +490,7 @@ draw_status(struct wb_app *a)
 
 				if (b->action != hints[i] || (b->view && strcmp(b->view, view)))
 					continue;
-				snprintf(item, sizeof item, "%s:%s ", key_label(b->key, keys, sizeof keys),
+				snprintf(item, sizeof item, "%s %s  ", key_label(b->key, keys, sizeof keys),
 					 action_info(hints[i])->name);
 				x += draw_text(a, y, x, a->cols - x, 0, ST_STATUS, false, item);
 				break;

@@ -34,7 +34,7 @@ Latest notes
 
 
 
-?:help q:back /:search ::prompt Enter:enter
+? help  q back  / search  : prompt  Enter enter
 EOT
 
 keys 2
