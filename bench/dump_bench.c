@@ -9,7 +9,7 @@
  *   dump_bench --triage FILE  (internal) one measured triage, in a fresh process
  *
  * Each triage runs in its own exec'd process so its peak RSS is its own.
- * The page cache is warm after the first run; the best of 5 runs is kept.
+ * The page cache is warm after the first run; the best of 25 runs is kept.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +26,7 @@
 #include "../importers/dumpfile.h"
 #include "../tests/dumpgen.h"
 
-#define RUNS 5
+#define RUNS 25
 
 static double
 now(void)
