@@ -49,7 +49,7 @@ shows '^-> \[ \] which-os ask: ' "the answer opens the next question"
 keys / ; type_text "^-> "; keys Enter a ; type_text '2019'; keys Enter
 shows '^-> \[ \] [^ ]+ do: ' "then an action becomes the current step"
 step=$(screen | sed -n 's/^-> \[ \] \([^ ]*\) do: .*/\1/p' | head -1)
-like "$(screen)" '^ +\$ .*\(y: copy\)' "a do step shows its command"
+like "$(screen)" '^ +\$ [^ ]' "do steps show their command"
 keys / ; type_text "^-> "; keys Enter x
 shows "\\[x\\] $step do: " "x marks it done"
 run_wb 0 sql "$CASE" "SELECT state FROM checklist WHERE step = '$step' ORDER BY id DESC LIMIT 1"
@@ -78,7 +78,7 @@ shows '\[result is access denied\] +1/1' "a column filter (Procmon style)"
 keys w ; type_text 'process is svchost.exe exclude'; keys Enter
 shows '0/0' "filters add up (exclude)"
 keys w Enter
-shows '/1965 *$' "an empty :where clears the filters"
+shows '1/[0-9]{3,} *$' "an empty :where clears the filters"
 keys w ; type_text 'colour is red'; keys Enter
 shows 'unknown column colour' "a bad column is reported"
 
