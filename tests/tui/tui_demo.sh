@@ -40,13 +40,14 @@ keys S
 shows 'checklist vss-legacy-trace-bugcheck started' "S starts the article's checklist"
 shows '^-> \[ \]' "the current step is marked"
 like "$(screen)" '\[x\] get-dump collect: .*' "collect steps tick themselves from the evidence"
-like "$(screen)" '^-> \[ \] uses-wsb ask: ' "the first open step is a question"
+like "$(screen)" '^-> \[ \] [^ ]+ ask: ' "the first open step is a question"
+q=$(screen | sed -n 's/^-> \[ \] \([^ ]*\) ask: .*/\1/p' | head -1)
 keys / ; type_text "^-> "; keys Enter x
-shows "uses-wsb' is a question: answer it" "x does not tick a question"
-keys a ; type_text 'yes'; keys Enter
-shows 'answers: yes \| no +given: yes' "a answers it"
-shows '^-> \[ \] which-os ask: ' "the answer opens the next question"
-keys / ; type_text "^-> "; keys Enter a ; type_text '2019'; keys Enter
+shows "$q' is a question: answer it" "x does not tick a question"
+answered=$(checklist_answer_all)
+ok $? "a answers the questions ($(echo $answered))"
+like "$(screen)" "\\[=\\] $q ask: " "an answered question is marked"
+like "$(screen)" 'given: ' "with its answer"
 shows '^-> \[ \] [^ ]+ do: ' "then an action becomes the current step"
 step=$(screen | sed -n 's/^-> \[ \] \([^ ]*\) do: .*/\1/p' | head -1)
 like "$(screen)" '^ +\$ [^ ]' "do steps show their command"
