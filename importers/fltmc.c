@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/regex.h"
 #include "../core/textin.h"
 #include "importer.h"
 #include "tooltext.h"
@@ -481,6 +482,21 @@ fltmc_import(wb_ingest *ing, struct wb_err *err)
 	return rc;
 }
 
+/* A line that is the fltmc command itself (after a prompt or alone), not a
+ * sentence that mentions it: a mail saying "attached the fltmc output" is not
+ * fltmc output. */
+static bool
+mentions_command(const char *text)
+{
+	static const char pattern[] =
+		"(?m)^\\s*(?:\\S*>\\s*)?fltmc(?:\\.exe)?(?:\\s+(?:filters|instances|volumes)\\b.*)?\\s*$";
+	wb_regex *re = regex_compile(pattern, REGEX_CASELESS, NULL);
+	bool found = re && regex_match(re, text, strlen(text), NULL, NULL);
+
+	regex_free(re);
+	return found;
+}
+
 static int
 fltmc_detect(const unsigned char *head, size_t len, const char *path)
 {
@@ -494,8 +510,8 @@ fltmc_detect(const unsigned char *head, size_t len, const char *path)
 	if ((strstr(text, "Filter Name") && strstr(text, "Num Instances")) ||
 	    (strstr(text, "Volume Name") && strstr(text, "Instance Name") && strstr(text, "Altitude")))
 		score = 90;
-	else if (strstr(text, "fltmc") && strstr(text, "Filter listing failed"))
-		score = 40;	/* the command and its error, no table */
+	else if (strstr(text, "fltmc") && mentions_command(text))
+		score = 40;	/* "C:\> fltmc instances" then rows or an error, no header */
 	free(text);
 	return score;
 }
