@@ -51,8 +51,10 @@ add_session(struct view *v, const struct kb_article *art)
 
 			for (size_t j = 0; j < k->nanswers; j++)
 				buf_printf(&ans, "%s%s", j ? " | " : "", k->answers[j]);
+			if (!st->answer && k->nanswers)
+				buf_printf(&ans, _("  (a 1..%zu picks one)"), k->nanswers);
 			text_view_add(v, ST_NORMAL, ref, _("         answers: %s%s%s"), ans.data ? ans.data : "",
-				      st->answer ? _("   given: ") : _("   (a: answer)"), st->answer ? st->answer : "");
+				      st->answer ? _("   given: ") : "", st->answer ? st->answer : "");
 			buf_fini(&ans);
 		}
 		for (size_t j = 0; j < st->check.nfacts; j++) {
@@ -199,7 +201,16 @@ checklist_action(struct view *v, enum wb_action act, const char *arg)
 	switch (act) {
 	case ACT_STEP_DONE: rc = checklist_mark(a->c, art, step->id, "done", &err); break;
 	case ACT_STEP_SKIP: rc = checklist_mark(a->c, art, step->id, "skipped", &err); break;
-	case ACT_ANSWER: rc = checklist_answer(a->c, art, step->id, arg, &err); break;
+	case ACT_ANSWER: {
+		/* "2" picks the second allowed answer */
+		char *end;
+		long k = strtol(arg, &end, 10);
+
+		if (*arg && !*end && k >= 1 && (size_t)k <= step->nanswers)
+			arg = step->answers[k - 1];
+		rc = checklist_answer(a->c, art, step->id, arg, &err);
+		break;
+	}
 	case ACT_STEP_NOTE: rc = *arg ? checklist_note(a->c, art, step->id, arg, &err) : 0; break;
 	case ACT_COPY:
 		if (!step->command) {

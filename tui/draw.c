@@ -257,7 +257,7 @@ draw_header(struct wb_app *a)
 {
 	char *title = NULL, right[128];
 	int64_t nev = case_scalar(a->c, "SELECT count(*) FROM evidence", 0);
-	int64_t nfi = case_scalar(a->c, "SELECT count(*) FROM findings WHERE state = 'open'", 0);
+	int64_t nfi = case_scalar(a->c, "SELECT count(*) FROM findings WHERE state <> 'ruled-out'", 0);
 	int x, rw;
 
 	draw_fill(a, 0, 0, a->cols, ST_HEADER);

@@ -77,12 +77,11 @@ wb_pid() {
 }
 
 # checklist_answer_all: answer each question that is the current step of the
-# checklist view with its first allowed answer; prints the ids answered.
+# checklist view with its first allowed answer ("a 1"); prints the ids answered.
 checklist_answer_all() {
 	while screen | grep -q '^-> \[ \] [^ ]* ask: '; do
 		_id=$(screen | sed -n 's/^-> \[ \] \([^ ]*\) ask: .*/\1/p' | head -1)
-		_ans=$(screen | sed -n '/^-> \[ \] [^ ]* ask: /{n;s/^ *answers: \([^ |]*\).*/\1/p;}' | head -1)
-		keys / ; type_text '^-> '; keys Enter a ; type_text "$_ans"; keys Enter
+		keys / ; type_text '^-> '; keys Enter a ; type_text 1; keys Enter
 		wait_for "\\[=\\] $_id ask:" || return 1
 		echo "$_id"
 	done
