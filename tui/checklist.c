@@ -144,27 +144,6 @@ cur_step(struct view *v, const struct kb_article **art, const struct kb_step **s
 	return *step != NULL;
 }
 
-/* OSC 52: the terminal puts base64 text on the clipboard. */
-static void
-osc52_copy(const char *s)
-{
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-
-	fputs("\033]52;c;", stdout);
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = p[i] << 16 | (i + 1 < n ? p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
-
-		putchar(b64[v >> 18 & 63]);
-		putchar(b64[v >> 12 & 63]);
-		putchar(i + 1 < n ? b64[v >> 6 & 63] : '=');
-		putchar(i + 2 < n ? b64[v & 63] : '=');
-	}
-	fputs("\a", stdout);
-	fflush(stdout);
-}
-
 static unsigned
 checklist_action(struct view *v, enum wb_action act, const char *arg)
 {
@@ -217,7 +196,7 @@ checklist_action(struct view *v, enum wb_action act, const char *arg)
 			app_message(a, true, _("this step has no command"));
 			return REDRAW_STATUS;
 		}
-		osc52_copy(step->command);
+		draw_clipboard(a, step->command);
 		app_message(a, false, _("copied to the clipboard (if the terminal allows OSC 52)"));
 		return REDRAW_ALL;
 	default:

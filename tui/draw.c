@@ -212,6 +212,30 @@ draw_fit(struct wb_app *a, const char *s, int w)
 }
 
 void
+draw_clipboard(struct wb_app *a, const char *s)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	/* OSC 52 with the text in base64: whatever the text holds, nothing in
+	 * it can act on the terminal. */
+	fputs("\033]52;c;", stdout);
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+			(i + 2 < n ? p[i + 2] : 0);
+
+		putchar(b64[v >> 18 & 63]);
+		putchar(b64[v >> 12 & 63]);
+		putchar(i + 1 < n ? b64[v >> 6 & 63] : '=');
+		putchar(i + 2 < n ? b64[v & 63] : '=');
+	}
+	fputs("\a", stdout);
+	fflush(stdout);
+	(void)a;
+}
+
+void
 draw_fill(struct wb_app *a, int y, int x, int w, enum wb_style st)
 {
 	if (w <= 0)

@@ -167,6 +167,8 @@ void draw_init(struct wb_app *a);	/* colours, after initscr() */
 int draw_text(struct wb_app *a, int y, int x, int w, int skip, enum wb_style st,
 	      bool hl, const char *s);
 void draw_fill(struct wb_app *a, int y, int x, int w, enum wb_style st);
+/* Put s on the terminal's clipboard (OSC 52, base64: inert whatever s holds). */
+void draw_clipboard(struct wb_app *a, const char *s);
 /* Bytes of the longest prefix of s (sanitised UTF-8) that fits in w
  * columns, cut after a space when there is one. */
 size_t draw_fit(struct wb_app *a, const char *s, int w);

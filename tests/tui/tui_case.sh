@@ -60,6 +60,14 @@ like "$(screen)" '\[x\] [^ ]+ (collect|check): ' "some steps were ticked by the 
 checklist_answer_all >/dev/null
 ok $? "the questions answered"
 shows 'given: ' "answers are shown"
+shows '^-> \[ \] [^ ]+ do: ' "an action is the current step"
+cmd=$(screen | sed -n 's/^ *\$ //p' | head -1 | cut -c1-30)
+tm pipe-pane -o "cat >>'$TEST_TMP/stream'"
+keys / ; type_text '^ +\$ '; keys Enter y
+shows 'copied to the clipboard' "y copies the step's command"
+tm pipe-pane
+copied=$(tr -d '\000' <"$TEST_TMP/stream" | sed -n "s/.*$(printf '\033')\]52;c;\([A-Za-z0-9+\/=]*\)$(printf '\007').*/\1/p" | head -1 | base64 -d 2>/dev/null)
+like "$copied" "^$(printf '%s' "$cmd" | sed 's/[][\.*^$()+?{}|]/\\&/g')" "the terminal got the command through OSC 52 ($cmd...)"
 keys A ; type_text 'customer will disable tracing tonight'; keys Enter
 shows 'note: customer will disable tracing tonight' "a note on the step"
 keys 6
