@@ -100,6 +100,12 @@ shows 'name the format with the extension' "an unknown extension is refused"
 
 keys 3
 shows '^Timeline \(UTC\)' "the timeline"
+keys / ; type_text 'WinDbg: bugcheck'; keys Enter
+shows 'Enter opens text_lines row' "the detail pane says where the entry comes from"
+keys Enter
+shows '^Text #[0-9]+: analyze\.txt' "Enter opens the evidence at that entry"
+like "$(screen)" 'understood as' "on the line it came from"
+keys q
 keys z
 shows '^Timeline \(\+09:00\)' "z shows the case zone"
 keys Q

@@ -78,6 +78,11 @@ else
 	shows " 1 $t_overview " "ja UI: the view bar is in Japanese"
 	like "$(screen)" "^$t_top\$" "ja UI: the overview's headings are in Japanese"
 	ok "$([ "$(widest)" -le 80 ]; echo $?)" "ja UI: no line is wider than the screen"
+	keys A ; type_text '顧客に再起動を依頼した'; keys BSpace BSpace ; type_text 'する'; keys Enter
+	shows '最近のメモ' "ja UI: back on the overview after the note"
+	run_wb 0 sql ja "SELECT text FROM notes"
+	is "$OUT" "text
+顧客に再起動を依頼する" "ja UI: a note typed in Japanese (Backspace removes whole characters)"
 	keys '?'
 	shows ':move-down' "ja UI: help"
 	ok "$([ "$(widest)" -le 80 ]; echo $?)" "ja UI: the help fits the screen"
