@@ -73,6 +73,28 @@ evidence_action(struct view *v, enum wb_action act, const char *arg)
 {
 	const struct list_row *r = list_cur(&v->list);
 
+	if (act == ACT_RETIME && r) {
+		struct wb_err err;
+		char norm[16], *why;
+		int tz;
+
+		if (wb_parse_tz(arg, &tz, &err) < 0) {
+			app_message(v->app, true, "%s", err.msg);
+			return REDRAW_STATUS;
+		}
+		wb_format_tz(tz, norm, sizeof norm);
+		why = xasprintf(_("set by %s in wb open: %s"), wb_user(), norm);
+		if (case_set_evidence_tz(v->app->c, r->id, tz, why, &err) < 0) {
+			app_message(v->app, true, "%s", err.msg);
+		} else {
+			app_match(v->app);	/* facts moved: the findings may change */
+			app_message(v->app, false, _("evidence #%lld: local times now read as %s"),
+				    (long long)r->id, norm);
+		}
+		free(why);
+		list_reload(&v->list);
+		return REDRAW_ALL;
+	}
 	if (act != ACT_ENTER || !r)
 		return UNHANDLED;
 	return app_open_ref(v->app, r->id, "evidence", 0);

@@ -62,6 +62,12 @@ findings_draw_row(struct view *v, const struct list_row *r, int y, int w, bool s
 	draw_text(a, y, x + 2, w - x - 2, v->list.skip, st, true, article_title(a, r->col[4], r->col[3]));
 }
 
+static const char *
+decision_of(enum wb_action act)
+{
+	return act == ACT_CONFIRM ? "confirmed" : act == ACT_DISMISS ? "dismissed" : "reopened";
+}
+
 static unsigned
 decide(struct wb_app *a, const char *article, const char *state, const char *reason)
 {
@@ -108,9 +114,10 @@ findings_action(struct view *v, enum wb_action act, const char *arg)
 		return REDRAW_ALL;
 	case ACT_CONFIRM:
 	case ACT_DISMISS:
+	case ACT_REOPEN:
 		if (!r)
 			return REDRAW_STATUS;
-		m = decide(v->app, r->col[4], act == ACT_CONFIRM ? "confirmed" : "dismissed", arg);
+		m = decide(v->app, r->col[4], decision_of(act), arg);
 		list_reload(&v->list);
 		return m;
 	case ACT_START:
@@ -257,7 +264,7 @@ why_build(struct view *v)
 		}
 		sqlite3_finalize(s);
 	}
-	text_view_add(v, ST_DIM, NULL, "%s", _("c: confirm  d: dismiss (with a reason)  S: start its checklist"));
+	text_view_add(v, ST_DIM, NULL, "%s", _("c: confirm  d: dismiss  o: reopen (with a reason)  S: start its checklist"));
 	if (art) {
 		add_text(v, _("Summary"), &art->summary);
 		add_text(v, _("Cause"), &art->cause);
@@ -286,7 +293,8 @@ why_action(struct view *v, enum wb_action act, const char *arg)
 	switch (act) {
 	case ACT_CONFIRM:
 	case ACT_DISMISS:
-		m = decide(v->app, w->article, act == ACT_CONFIRM ? "confirmed" : "dismissed", arg);
+	case ACT_REOPEN:
+		m = decide(v->app, w->article, decision_of(act), arg);
 		app_refresh_view(v);
 		return m;
 	case ACT_START:

@@ -45,6 +45,8 @@ static const struct wb_binding default_keys[] = {
 	{"modules", 's', ACT_SORT},
 	{"findings", 'c', ACT_CONFIRM},
 	{"findings", 'd', ACT_DISMISS},
+	{"findings", 'o', ACT_REOPEN},
+	{"evidence", 'Z', ACT_RETIME},
 	{"notes", 'a', ACT_ADD_NOTE},
 	{"checklist", 'x', ACT_STEP_DONE},
 	{"checklist", 's', ACT_STEP_SKIP},

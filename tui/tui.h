@@ -91,6 +91,8 @@ int tui_run(wb_case *c, struct wb_err *err);
 	X(COPY, "copy", N_("Copy the step's command to the clipboard (OSC 52)"), NULL) \
 	X(VSS, "vss", N_("Procmon: the VSS writer analysis of the capture"), NULL) \
 	X(REPORT, "report", N_("Write the case report to FILE (.md .html .txt .json)"), N_("report to file: ")) \
+	X(REOPEN, "reopen", N_("Reopen a confirmed or dismissed finding, with a reason"), N_("reopen, reason: ")) \
+	X(RETIME, "retime", N_("Evidence: change the time zone assumed for its local times"), N_("zone of this file's local times: ")) \
 	X(LANG, "lang", N_("Show knowledge base texts in Japanese or English (toggle)"), NULL)
 
 enum wb_action {

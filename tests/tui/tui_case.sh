@@ -36,6 +36,17 @@ shows 'evidence 7  findings 3 *$' "seven files, three findings"
 like "$(screen)" 'vss-legacy-trace-bugcheck +Bugcheck 0x7E' "the overview shows the top finding"
 keys 2
 shows 'procmon +[0-9]+ ' "the evidence list"
+run_wb 0 sql fs01 "SELECT min(ts) FROM timeline WHERE evidence_id = 6"
+before=$(printf '%s\n' "$OUT" | tail -1)
+keys / ; type_text 'System-events'; keys Enter Z
+shows "^zone of this file's local times: *\$" "Z asks for the zone of a file's local times"
+type_text '+08:00'; keys Enter
+shows 'evidence #6: local times now read as \+08:00' "the assumption is changed"
+shows '^ +6 eventlog .*\+08:00' "and shown in the list"
+run_wb 0 sql fs01 "SELECT min(ts) FROM timeline WHERE evidence_id = 6"
+is "$(printf '%s\n' "$OUT" | tail -1)" "$((before + 3600000000))" "its timeline moved by the hour"
+keys Z ; type_text '+09:00'; keys Enter
+shows 'now read as \+09:00' "and back"
 like "$(screen)" 'local times at the case time zone \+09:00|\+09:00' "the zone assumed is shown"
 
 keys 4 Enter
@@ -48,6 +59,8 @@ keys q j d ; type_text 'no WSB on this server'; keys Enter
 shows 'missing-system-writer: dismissed' "the second finding dismissed"
 keys Enter
 shows 'dismissed by [^ ]+ at .*no WSB on this server' "its decision is kept"
+keys o ; type_text 'customer found WSB after all'; keys Enter
+shows 'reopened by [^ ]+ at .*customer found WSB after all' "o reopens it, with a reason"
 keys q 1
 shows '^ +[0-9.]+ +open +vss-legacy' "back on the overview"
 tm resize-window -x 80 -y 24
