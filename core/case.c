@@ -256,8 +256,10 @@ case_open(const char *path, int flags, const char *title, const char *symptom,
 		n = strlen(base);
 		c->name = xstrndup(base, n > 3 && !strcmp(base + n - 3, ".wb") ? n - 3 : n);
 	}
+	/* NOMUTEX: a wb_case belongs to one thread (the TUI's importer opens its
+	 * own), so SQLite's per-call locking is pure cost. */
 	oflags = (flags & CASE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	if (sqlite3_open_v2(path, &c->db, oflags | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &c->db, oflags | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		wb_errf(err, _("cannot open case %s: %s"), path, sqlite3_errmsg(c->db));
 		goto fail;
 	}

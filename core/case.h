@@ -13,6 +13,8 @@
  * cases.  The tables are documented in docs/SCHEMA.md.
  *
  * Ownership: the wb_case owns its sqlite3 handle; case_close() frees both.
+ * Threads: a wb_case is used by one thread at a time (the connection is opened
+ * without SQLite's mutexes); a thread that needs the case opens its own.
  */
 #ifndef WB_CASE_H
 #define WB_CASE_H
