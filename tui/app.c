@@ -630,7 +630,7 @@ app_do(struct wb_app *a, enum wb_action act, const char *arg)
 
 		if (!art)
 			app_message(a, true, *arg ? _("no playbook or article %s") : _("usage: :start ID"), arg);
-		else if (checklist_start_view(a, art, &err) < 0)
+		else if (tui_checklist_start(a, art, &err) < 0)
 			app_message(a, true, "%s", err.msg);
 		return REDRAW_ALL;
 	}

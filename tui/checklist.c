@@ -117,7 +117,7 @@ checklist_build(struct view *v)
 }
 
 int
-checklist_start_view(struct wb_app *a, const struct kb_article *art, struct wb_err *err)
+tui_checklist_start(struct wb_app *a, const struct kb_article *art, struct wb_err *err)
 {
 	if (checklist_start(a->c, art, err) < 0)
 		return -1;
@@ -156,7 +156,7 @@ checklist_action(struct view *v, enum wb_action act, const char *arg)
 
 	if (act == ACT_ENTER && r && r->col[2] && !strncmp(r->col[2], "start:", 6)) {
 		art = a->kb ? kb_find(a->kb, r->col[2] + 6) : NULL;
-		if (art && checklist_start_view(a, art, &err) < 0)
+		if (art && tui_checklist_start(a, art, &err) < 0)
 			app_message(a, true, "%s", err.msg);
 		return REDRAW_ALL;
 	}
@@ -166,7 +166,7 @@ checklist_action(struct view *v, enum wb_action act, const char *arg)
 		art = a->kb ? kb_find(a->kb, arg) : NULL;
 		if (!art)
 			app_message(a, true, _("no playbook or article %s"), arg);
-		else if (checklist_start_view(a, art, &err) < 0)
+		else if (tui_checklist_start(a, art, &err) < 0)
 			app_message(a, true, "%s", err.msg);
 		return REDRAW_ALL;
 	}

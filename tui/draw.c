@@ -248,11 +248,11 @@ draw_fill(struct wb_app *a, int y, int x, int w, enum wb_style st)
 void
 draw_time(struct wb_app *a, int64_t us, bool ms, char *buf, size_t len)
 {
-	format_time(us, a->show_utc ? 0 : a->tz, ms, buf, len);
+	draw_time_in(us, a->show_utc ? 0 : a->tz, ms, buf, len);
 }
 
 void
-format_time(int64_t us, int tz_minutes, bool ms, char *buf, size_t len)
+draw_time_in(int64_t us, int tz_minutes, bool ms, char *buf, size_t len)
 {
 	int64_t sec = us / WB_US_PER_SEC, frac = us % WB_US_PER_SEC;
 	time_t t;

@@ -89,7 +89,7 @@ static int
 dump_open(struct view *v, const char *arg, struct wb_err *err)
 {
 	*(int64_t *)v->priv = strtoll(arg, NULL, 10);
-	v->title = viewer_title(v->app, _("Dump"), *(int64_t *)v->priv);
+	v->title = evidence_viewer_title(v->app, _("Dump"), *(int64_t *)v->priv);
 	return text_view_init(v, err);
 }
 

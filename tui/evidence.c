@@ -209,7 +209,7 @@ app_open_ref(struct wb_app *a, int64_t evidence_id, const char *ref_table, int64
 }
 
 char *
-viewer_title(struct wb_app *a, const char *what, int64_t evidence_id)
+evidence_viewer_title(struct wb_app *a, const char *what, int64_t evidence_id)
 {
 	sqlite3_stmt *s;
 	char *t = NULL;

@@ -94,7 +94,7 @@ start_checklist(struct wb_app *a, const char *id)
 		app_message(a, true, _("%s has no checklist"), id);
 		return REDRAW_STATUS;
 	}
-	if (checklist_start_view(a, art, &err) < 0) {
+	if (tui_checklist_start(a, art, &err) < 0) {
 		app_message(a, true, "%s", err.msg);
 		return REDRAW_STATUS;
 	}

@@ -46,7 +46,7 @@ kb_action(struct view *v, enum wb_action act, const char *arg)
 
 		if (!art || !art->nsteps)
 			app_message(v->app, true, _("this article has no checklist"));
-		else if (checklist_start_view(v->app, art, &err) < 0)
+		else if (tui_checklist_start(v->app, art, &err) < 0)
 			app_message(v->app, true, "%s", err.msg);
 		return REDRAW_ALL;
 	}
@@ -132,7 +132,7 @@ article_action(struct view *v, enum wb_action act, const char *arg)
 		app_message(a, true, _("this article has no checklist"));
 		return REDRAW_STATUS;
 	}
-	if (checklist_start_view(a, art, &err) < 0)
+	if (tui_checklist_start(a, art, &err) < 0)
 		app_message(a, true, "%s", err.msg);
 	return REDRAW_ALL;
 }

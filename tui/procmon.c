@@ -57,7 +57,7 @@ procmon_open(struct view *v, const char *arg, struct wb_err *err)
 	if (rc == 0)
 		rc = list_set_base(&v->list, where, err);
 	sqlite3_free(where);
-	v->title = viewer_title(v->app, _("Procmon"), ev);
+	v->title = evidence_viewer_title(v->app, _("Procmon"), ev);
 	((struct procmon *)v->priv)->evidence_id = ev;
 	return rc;
 }
@@ -278,7 +278,7 @@ static int
 vss_open(struct view *v, const char *arg, struct wb_err *err)
 {
 	*(int64_t *)v->priv = strtoll(arg, NULL, 10);
-	v->title = viewer_title(v->app, _("VSS writers"), *(int64_t *)v->priv);
+	v->title = evidence_viewer_title(v->app, _("VSS writers"), *(int64_t *)v->priv);
 	return text_view_init(v, err);
 }
 

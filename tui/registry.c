@@ -26,7 +26,7 @@ registry_open(struct view *v, const char *arg, struct wb_err *err)
 	if (rc == 0)
 		rc = list_set_base(&v->list, where, err);
 	sqlite3_free(where);
-	v->title = viewer_title(v->app, _("Registry"), ev);
+	v->title = evidence_viewer_title(v->app, _("Registry"), ev);
 	return rc;
 }
 

@@ -149,7 +149,7 @@ timeline_detail(struct view *v, const struct list_row *r, struct wb_buf *out)
 	char utc[48];
 	sqlite3_stmt *s;
 
-	format_time(ts, 0, true, utc, sizeof utc);
+	draw_time_in(ts, 0, true, utc, sizeof utc);
 	buf_printf(out, _("%s UTC%s\n"), utc, r->col[6] && atoi(r->col[6]) ? _(" (from a local clock)") : "");
 	buf_printf(out, "%s\n", r->col[4] ? r->col[4] : "");
 	if (sqlite3_prepare_v2(a->db, "SELECT path, kind, tz_assumption FROM evidence WHERE id = ?", -1, &s,

@@ -180,7 +180,7 @@ int draw_width(struct wb_app *a, const char *s);
 void draw_screen(struct wb_app *a, unsigned mask);
 /* Format a time for display in the app's current zone ("2024-05-01 10:20:30.123"). */
 void draw_time(struct wb_app *a, int64_t us, bool ms, char *buf, size_t len);
-void format_time(int64_t us, int tz_minutes, bool ms, char *buf, size_t len);
+void draw_time_in(int64_t us, int tz_minutes, bool ms, char *buf, size_t len);
 
 /* ---- lists (list.c) ---- */
 
@@ -317,7 +317,7 @@ void text_view_draw_row(struct view *v, const struct list_row *r, int y, int w, 
 unsigned app_open_ref(struct wb_app *a, int64_t evidence_id, const char *ref_table, int64_t ref_id);
 
 /* "Events #3: System.evtx" (malloc'd), for a viewer's title. */
-char *viewer_title(struct wb_app *a, const char *what, int64_t evidence_id);
+char *evidence_viewer_title(struct wb_app *a, const char *what, int64_t evidence_id);
 
 /* ---- the app (app.c) ---- */
 
@@ -373,7 +373,7 @@ int app_detail_height(struct wb_app *a, struct view *v);
 unsigned app_top(struct wb_app *a, int i);
 /* Start a guided session and show the checklist view. */
 struct kb_article;
-int checklist_start_view(struct wb_app *a, const struct kb_article *art, struct wb_err *err);
+int tui_checklist_start(struct wb_app *a, const struct kb_article *art, struct wb_err *err);
 /* Match the KB against the case (after an import, :match); sets a message. */
 void app_match(struct wb_app *a);
 /* Make v's content and window current (after it changed or was revealed). */
