@@ -180,6 +180,7 @@ int draw_width(struct wb_app *a, const char *s);
 void draw_screen(struct wb_app *a, unsigned mask);
 /* Format a time for display in the app's current zone ("2024-05-01 10:20:30.123"). */
 void draw_time(struct wb_app *a, int64_t us, bool ms, char *buf, size_t len);
+/* The same in a given zone (minutes east of UTC). */
 void draw_time_in(int64_t us, int tz_minutes, bool ms, char *buf, size_t len);
 
 /* ---- lists (list.c) ---- */
