@@ -31,7 +31,8 @@ t0=$(ms); keys G
 shows '1000001/1000001' "G goes to the last row"
 t1=$(ms)
 like "$(screen)" 'error +#1 +event +event 1000000' "the last row is shown"
-ok "$([ $((t1 - t0)) -lt 3000 ]; echo $?)" "G on a million rows took $((t1 - t0)) ms (< 3000)"
+# Timing is reported, never asserted (bench/timeline_bench.sh measures it).
+echo "# G on a million rows: $((t1 - t0)) ms"
 keys g
 shows '^2024-05-01 00:00:01\.000 info' "g goes back to the top"
 keys PageDown PageDown
