@@ -74,6 +74,7 @@ run_wb() {
 }
 
 # need_corpus [SUBDIR]: skip the whole test when ../shared/corpus is absent.
+# Call it before the first test: a TAP plan of 1..0 after results is an error.
 need_corpus() {
 	if [ ! -d "$WB_CORPUS/${1:-}" ]; then
 		echo "1..0 # SKIP shared corpus not found at $WB_CORPUS/${1:-} (a clone outside the project)"

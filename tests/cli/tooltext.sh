@@ -48,10 +48,14 @@ like "$ERR" "nothing.txt: no WinDbg output found" "refusal names the file and wh
 run_wb 0 sql c "SELECT count(*) FROM evidence"
 like "$OUT" '^3$' "the refused import left nothing behind"
 
-need_corpus windbg
-run_wb 0 import c "$WB_CORPUS/windbg/ie_139_Memory_Corruption.txt"
-like "$OUT" '\(windbg\)' "corpus session imports"
-run_wb 0 facts c
-like "$OUT" "fault.module	driver.sys" "culprit of the lab crash is the lab driver"
-like "$OUT" "os.build	22621" "build from the session header"
+# The corpus part runs only where the shared corpus is (not in distcheck).
+if [ -d "$WB_CORPUS/windbg" ]; then
+	run_wb 0 import c "$WB_CORPUS/windbg/ie_139_Memory_Corruption.txt"
+	like "$OUT" '\(windbg\)' "corpus session imports"
+	run_wb 0 facts c
+	like "$OUT" "fault.module	driver.sys" "culprit of the lab crash is the lab driver"
+	like "$OUT" "os.build	22621" "build from the session header"
+else
+	echo "# shared corpus not found at $WB_CORPUS/windbg: corpus session not imported"
+fi
 done_testing
