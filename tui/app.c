@@ -679,6 +679,30 @@ app_fini(struct wb_app *a)
 	if (a->kb)
 		kb_free(a->kb);
 }
+/* Another process (a colleague's wb import, wb note) committed to the case:
+ * re-read every view so the screen shows the new evidence. */
+static int
+app_watch_case(struct wb_app *a)
+{
+	sqlite3_stmt *st;
+	int64_t version = a->data_version;
+
+	if (sqlite3_prepare_v2(a->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (version == a->data_version)
+		return 0;
+	if (a->data_version) {
+		for (int i = 0; i < a->depth; i++)
+			app_refresh_view(a->stack[i]);
+		app_message(a, false, _("the case changed (another import or note): views refreshed"));
+	}
+	a->data_version = version;
+	return a->data_version ? REDRAW_ALL : 0;
+}
+
 
 int
 tui_run(wb_case *c, struct wb_err *err)
@@ -728,6 +752,7 @@ tui_run(wb_case *c, struct wb_err *err)
 	draw_init(a);
 	layout(a);
 	app_top(a, 0);
+	app_watch_case(a);	/* remember the version we started from */
 
 	while (!a->quit) {
 		wint_t wch;
@@ -736,12 +761,15 @@ tui_run(wb_case *c, struct wb_err *err)
 		if (mask)
 			draw_screen(a, mask);
 		mask = 0;
-		timeout(a->job ? 200 : -1);
+		/* Wake up every second to notice other engineers' imports. */
+		timeout(a->job ? 200 : 1000);
 		rc = get_wch(&wch);
 		if (a->job)
 			mask |= import_poll(a);
-		if (rc == ERR)
+		if (rc == ERR) {
+			mask |= app_watch_case(a);
 			continue;
+		}
 		if (rc == KEY_CODE_YES && wch == KEY_RESIZE) {
 			layout(a);
 			/* text views wrap at the width: rebuild them too */

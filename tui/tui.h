@@ -354,6 +354,7 @@ struct wb_app {
 	char *history[32];	/* command-line history, oldest first */
 	int nhistory, hpos;
 	struct import_job *job;	/* the running import, or NULL */
+	int64_t data_version;	/* PRAGMA data_version: changes when others commit */
 	struct wb_kb *kb;	/* the knowledge base, or NULL when it cannot be read */
 	const char *lang;	/* "ja" or "en": language of KB texts */
 	unsigned seq;		/* counter for temporary table names */
