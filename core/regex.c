@@ -31,7 +31,10 @@ regex_compile(const char *pattern, int flags, struct wb_err *err)
 		free(re);
 		return NULL;
 	}
-	pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);	/* falls back to the interpreter */
+	/* JIT falls back to the interpreter when unavailable.  WB_NO_JIT=1 turns it
+	 * off: valgrind cannot follow JIT code (tests/valgrind-wb sets it). */
+	if (!getenv("WB_NO_JIT"))
+		pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
 	return re;
 }
