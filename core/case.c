@@ -466,6 +466,8 @@ case_add_note(wb_case *c, const char *text, int64_t *note_id, struct wb_err *err
 		sqlite3_finalize(st);
 	}
 	free(now);
+	if (rc != SQLITE_OK && sqlite3_errcode(c->db) == SQLITE_BUSY)
+		return wb_errf(err, _("cannot add the note now: an import is writing to the case; try again when it finishes"));
 	if (rc != SQLITE_OK)
 		return wb_errf(err, _("cannot add note: %s"), sqlite3_errmsg(c->db));
 	if (note_id)

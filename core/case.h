@@ -28,7 +28,7 @@ typedef struct wb_case wb_case;
 
 #define CASE_SCHEMA_VERSION 1
 #define CASE_APPLICATION_ID 0x77620001	/* "wb" + 1, PRAGMA application_id */
-#define CASE_BUSY_TIMEOUT_MS 30000	/* how long a writer waits for another */
+#define CASE_BUSY_TIMEOUT_MS 600000	/* how long a writer waits for another (an import can be long) */
 
 enum case_open_flags {
 	CASE_CREATE = 1 << 0,		/* create when missing (else error) */

@@ -697,7 +697,8 @@ app_watch_case(struct wb_app *a)
 	if (a->data_version) {
 		for (int i = 0; i < a->depth; i++)
 			app_refresh_view(a->stack[i]);
-		app_message(a, false, _("the case changed (another import or note): views refreshed"));
+		if (!a->status[0])	/* keep a message already shown (our own import's) */
+			app_message(a, false, _("the case changed (another import or note): views refreshed"));
 	}
 	a->data_version = version;
 	return a->data_version ? REDRAW_ALL : 0;
@@ -717,6 +718,9 @@ tui_run(wb_case *c, struct wb_err *err)
 	memset(a, 0, sizeof *a);
 	a->c = c;
 	a->db = case_db(c);
+	/* The UI must not freeze behind a long import holding the write lock:
+	 * give up writes after 2 s (the status line says the case is busy). */
+	sqlite3_busy_timeout(a->db, 2000);
 	a->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	a->tz = case_tz_minutes(c);
 	a->show_utc = true;
