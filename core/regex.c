@@ -33,10 +33,18 @@ regex_compile(const char *pattern, int flags, struct wb_err *err)
 	}
 	/* JIT falls back to the interpreter when unavailable.  WB_NO_JIT=1 turns it
 	 * off: valgrind cannot follow JIT code (tests/valgrind-wb sets it). */
-	if (!getenv("WB_NO_JIT"))
+	if (regex_use_jit())
 		pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
 	return re;
+}
+
+int
+regex_use_jit(void)
+{
+	const char *v = getenv("WB_NO_JIT");
+
+	return !(v && *v && strcmp(v, "0"));
 }
 
 void

@@ -26,4 +26,7 @@ int regex_match(const wb_regex *re, const char *s, size_t len, size_t *start, si
 
 int regex_register(sqlite3 *db);
 
+/* Whether to JIT-compile patterns: yes unless WB_NO_JIT=1 (valgrind runs). */
+int regex_use_jit(void);
+
 #endif

@@ -21,6 +21,7 @@
 
 #include "../core/bugcheck.h"
 #include "../core/culprit.h"
+#include "../core/regex.h"
 #include "../core/textin.h"
 #include "importer.h"
 #include "tooltext.h"
@@ -118,7 +119,8 @@ patterns_compile(struct wb_err *err)
 					       PCRE2_UTF | PCRE2_NO_UTF_CHECK, &code, &off, NULL);
 		if (!wd_compiled[i])
 			return wb_errf(err, "windbg: pattern %zu does not compile at %zu", i, (size_t)off);
-		pcre2_jit_compile(wd_compiled[i], PCRE2_JIT_COMPLETE);
+		if (regex_use_jit())
+			pcre2_jit_compile(wd_compiled[i], PCRE2_JIT_COMPLETE);
 	}
 	return 0;
 }
