@@ -97,8 +97,8 @@ xasprintf(const char *fmt, ...)
 	return b.data;
 }
 
-static void
-buf_grow(struct wb_buf *b, size_t extra)
+void
+buf_reserve(struct wb_buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
 
@@ -114,7 +114,7 @@ buf_grow(struct wb_buf *b, size_t extra)
 void
 buf_append(struct wb_buf *b, const void *p, size_t n)
 {
-	buf_grow(b, n);
+	buf_reserve(b, n);
 	if (n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -138,7 +138,7 @@ buf_printf(struct wb_buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	buf_grow(b, (size_t)n);
+	buf_reserve(b, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);

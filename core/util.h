@@ -52,6 +52,7 @@ struct wb_buf {
 void buf_append(struct wb_buf *b, const void *p, size_t n);
 void buf_puts(struct wb_buf *b, const char *s);
 void buf_printf(struct wb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_reserve(struct wb_buf *b, size_t n);	/* room for n more bytes and the NUL */
 void buf_reset(struct wb_buf *b);	/* len = 0, keeps memory */
 void buf_fini(struct wb_buf *b);	/* frees memory */
 

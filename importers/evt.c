@@ -56,16 +56,6 @@ evt_errmsg(libevt_error_t **e, char *buf, size_t len)
 typedef int (*evt_size_fn)(libevt_record_t *, size_t *, libevt_error_t **);
 typedef int (*evt_get_fn)(libevt_record_t *, uint8_t *, size_t, libevt_error_t **);
 
-static void
-reserve(struct wb_buf *b, size_t n)
-{
-	buf_append(b, NULL, 0);
-	if (b->cap < b->len + n + 1) {
-		b->cap = (b->len + n + 1) * 2;
-		b->data = xrealloc(b->data, b->cap);
-	}
-}
-
 static long
 evt_text(libevt_record_t *rec, evt_size_fn size_fn, evt_get_fn get_fn, struct wb_buf *text)
 {
@@ -76,7 +66,7 @@ evt_text(libevt_record_t *rec, evt_size_fn size_fn, evt_get_fn get_fn, struct wb
 		libevt_error_free(&e);
 		return -1;
 	}
-	reserve(text, size);
+	buf_reserve(text, size);
 	if (get_fn(rec, (uint8_t *)text->data + at, size, &e) != 1) {
 		libevt_error_free(&e);
 		text->data[at] = 0;
@@ -98,7 +88,7 @@ evt_string(libevt_record_t *rec, int i, struct wb_buf *text)
 		buf_append(text, "", 1);	/* an empty value keeps the numbering */
 		return at;
 	}
-	reserve(text, size);
+	buf_reserve(text, size);
 	if (libevt_record_get_utf8_string(rec, i, (uint8_t *)text->data + at, size, &e) != 1) {
 		libevt_error_free(&e);
 		size = 1;
@@ -198,7 +188,7 @@ evt_record(wb_ingest *ing, libevt_record_t *rec, int index, bool recovered, cons
 
 	buf_reset(&s->binary);
 	if (libevt_record_get_data_size(rec, &data_size, &e) == 1 && data_size > 0) {
-		reserve(&s->binary, data_size);
+		buf_reserve(&s->binary, data_size);
 		if (libevt_record_get_data(rec, (uint8_t *)s->binary.data, data_size, &e) == 1)
 			s->binary.len = data_size;
 	}

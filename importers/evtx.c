@@ -94,17 +94,6 @@ evtx_errmsg(libevtx_error_t **e, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = 0;
 }
 
-/* Room for n more bytes (and the NUL) in b. */
-static void
-reserve(struct wb_buf *b, size_t n)
-{
-	buf_append(b, NULL, 0);
-	if (b->cap < b->len + n + 1) {
-		b->cap = (b->len + n + 1) * 2;
-		b->data = xrealloc(b->data, b->cap);
-	}
-}
-
 /* Append a libevtx UTF-8 getter's result to text; returns its offset, or -1
  * when the record has no such value. */
 typedef int (*evtx_size_fn)(libevtx_record_t *, size_t *, libevtx_error_t **);
@@ -120,7 +109,7 @@ evtx_text(libevtx_record_t *rec, evtx_size_fn size_fn, evtx_get_fn get_fn, struc
 		libevtx_error_free(&e);
 		return -1;
 	}
-	reserve(text, size);
+	buf_reserve(text, size);
 	if (get_fn(rec, (uint8_t *)text->data + at, size, &e) != 1) {
 		libevtx_error_free(&e);
 		text->data[at] = 0;
@@ -142,7 +131,7 @@ evtx_string(libevtx_record_t *rec, int i, struct wb_buf *text)
 		buf_append(text, "", 1);	/* an empty value keeps the numbering */
 		return (long)at;
 	}
-	reserve(text, size);
+	buf_reserve(text, size);
 	if (libevtx_record_get_utf8_string(rec, i, (uint8_t *)text->data + at, size, &e) != 1) {
 		libevtx_error_free(&e);
 		size = 1;
@@ -255,7 +244,7 @@ evtx_pack(libevtx_record_t *rec, int index, bool recovered, struct evtx_batch *b
 	 * getter but lists it as the last string, in hex: use that. */
 	it->binary = a->len;
 	if (libevtx_record_get_data_size(rec, &data_size, &e) == 1 && data_size > 0) {
-		reserve(a, data_size);
+		buf_reserve(a, data_size);
 		if (libevtx_record_get_data(rec, (uint8_t *)a->data + a->len, data_size, &e) == 1) {
 			a->len += data_size;
 			it->binary_len = data_size;
@@ -267,7 +256,7 @@ evtx_pack(libevtx_record_t *rec, int index, bool recovered, struct evtx_batch *b
 		size_t n = strlen(hex);
 
 		if (n >= 16 && n % 2 == 0 && strspn(hex, "0123456789abcdefABCDEF") == n) {
-			reserve(a, n / 2);
+			buf_reserve(a, n / 2);
 			hex = a->data + b->soff[b->nsoff - 1];	/* reserve may move the arena */
 			for (size_t i = 0; i < n; i += 2)
 				a->data[a->len++] = (char)(hexval(hex[i]) << 4 | hexval(hex[i + 1]));

@@ -198,17 +198,6 @@ add_clauses(struct view *v, const struct kb_article *art, json_t *list, const ch
 }
 
 static void
-add_text(struct view *v, const char *label, const struct kb_text *t)
-{
-	const char *s = kb_text_get(t, v->app->lang);
-
-	if (!s || !*s)
-		return;
-	text_view_add(v, ST_TITLE, NULL, "%s", label);
-	text_view_add_wrap(v, ST_NORMAL, NULL, 2, s);
-}
-
-static void
 why_build(struct view *v)
 {
 	struct wb_app *a = v->app;
@@ -266,10 +255,10 @@ why_build(struct view *v)
 	}
 	text_view_add(v, ST_DIM, NULL, "%s", _("c: confirm  d: dismiss  o: reopen (with a reason)  S: start its checklist"));
 	if (art) {
-		add_text(v, _("Summary"), &art->summary);
-		add_text(v, _("Cause"), &art->cause);
-		add_text(v, _("Resolution"), &art->resolution);
-		add_text(v, _("Caveats"), &art->caveats);
+		text_view_add_kb(v, _("Summary"), &art->summary);
+		text_view_add_kb(v, _("Cause"), &art->cause);
+		text_view_add_kb(v, _("Resolution"), &art->resolution);
+		text_view_add_kb(v, _("Caveats"), &art->caveats);
 	} else if (!a->kb)
 		text_view_add(v, ST_DIM, NULL, "%s", _("(the knowledge base could not be read: no article text)"));
 }

@@ -66,17 +66,6 @@ const struct view_ops kb_ops = {
 /* ---- one article ---- */
 
 static void
-add_text(struct view *v, const char *label, const struct kb_text *t)
-{
-	const char *s = kb_text_get(t, v->app->lang);
-
-	if (!s || !*s)
-		return;
-	text_view_add(v, ST_TITLE, NULL, "%s", label);
-	text_view_add_wrap(v, ST_NORMAL, NULL, 2, s);
-}
-
-static void
 article_build(struct view *v)
 {
 	struct wb_app *a = v->app;
@@ -89,13 +78,13 @@ article_build(struct view *v)
 	}
 	text_view_add(v, ST_TITLE, NULL, "%s", kb_text_get(&art->title, a->lang));
 	text_view_add(v, ST_DIM, NULL, "%s  %s%s", art->id, kb_kind_name(art->kind), art->user ? _("  (user)") : "");
-	add_text(v, _("Summary"), &art->summary);
+	text_view_add_kb(v, _("Summary"), &art->summary);
 	for (size_t i = 0; i < art->nsymptoms; i++)
 		text_view_add(v, ST_NORMAL, NULL, _("  symptom: %s"), kb_text_get(&art->symptoms[i], a->lang));
-	add_text(v, _("Cause"), &art->cause);
-	add_text(v, _("Resolution"), &art->resolution);
-	add_text(v, _("Caveats"), &art->caveats);
-	add_text(v, _("Fixed in"), &art->fixed_in);
+	text_view_add_kb(v, _("Cause"), &art->cause);
+	text_view_add_kb(v, _("Resolution"), &art->resolution);
+	text_view_add_kb(v, _("Caveats"), &art->caveats);
+	text_view_add_kb(v, _("Fixed in"), &art->fixed_in);
 	if (art->nclauses)
 		text_view_add(v, ST_TITLE, NULL, "%s", _("Signature"));
 	for (size_t i = 0; i < art->nclauses; i++)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../core/sanitize.h"
+#include "../kb/kb.h"
 #include "tui.h"
 
 int
@@ -116,4 +117,15 @@ text_view_draw_row(struct view *v, const struct list_row *r, int y, int w, bool 
 		st = ST_CURSOR;
 	draw_fill(a, y, 0, w, sel ? ST_CURSOR : ST_NORMAL);
 	draw_text(a, y, 0, w, v->list.skip, st, true, r->col[1]);
+}
+
+void
+text_view_add_kb(struct view *v, const char *label, const struct kb_text *t)
+{
+	const char *s = kb_text_get(t, v->app->lang);
+
+	if (!s || !*s)
+		return;
+	text_view_add(v, ST_TITLE, NULL, "%s", label);
+	text_view_add_wrap(v, ST_NORMAL, NULL, 2, s);
 }

@@ -309,6 +309,9 @@ void text_view_add(struct view *v, enum wb_style st, const char *ref, const char
 /* Append text (untrusted is fine) wrapped at the screen width, each line
  * indented by indent columns. */
 void text_view_add_wrap(struct view *v, enum wb_style st, const char *ref, int indent, const char *text);
+/* A KB text in the UI language under a title; nothing when it is empty. */
+struct kb_text;
+void text_view_add_kb(struct view *v, const char *label, const struct kb_text *t);
 void text_view_done(struct view *v);
 /* Default row drawing of a text view (style, text). */
 void text_view_draw_row(struct view *v, const struct list_row *r, int y, int w, bool sel);
