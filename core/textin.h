@@ -10,7 +10,7 @@
  * UTF-8 but are valid CP932, else Windows-1252.  Invalid sequences are
  * replaced by U+FFFD and counted, not fatal.
  *
- * textin_detect() does the same detection on a head buffer so detect()
+ * textin_decode_head() does the same on a file's first bytes so detect()
  * functions can look at decoded text.
  */
 #ifndef WB_TEXTIN_H

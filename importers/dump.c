@@ -28,10 +28,12 @@
 #define HASH_SAMPLE_SIZE (UINT64_C(64) << 10)
 
 static int
-dump_detect(const unsigned char *head, size_t len, const char *path)
+dump_detect(struct wb_probe *probe)
 {
 	static const char *const exts[] = {".dmp", ".mdmp", ".hdmp", ".vmcore", NULL};
-	const char *dot = strrchr(path, '.');
+	const unsigned char *head = probe->head;
+	size_t len = probe->len;
+	const char *dot = strrchr(probe->path, '.');
 
 	switch (dump_sniff(head, len)) {
 	case DUMP_FORMAT_FULL:

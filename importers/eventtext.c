@@ -839,15 +839,15 @@ csv_import(wb_ingest *ing, struct wb_err *err)
  * bare message wb recognises on the first line 65, further down 40 (a
  * transcript that quotes an event); plain notes score 5. */
 static int
-text_detect(const unsigned char *head, size_t len, const char *path)
+text_detect(struct wb_probe *probe)
 {
-	char *text = textin_decode_head(head, len), *line, *next;
+	/* A copy: the loop cuts it into lines, and other detectors share the probe's text. */
+	char *text = xstrdup(probe_text(probe)), *line, *next;
 	int score = 0;
 	bool id = false, source = false, first = true;
 	const char *prov;
 	uint32_t eid;
 
-	(void)path;
 	if (strstr(text, "Event[0]:") || strstr(text, "\nEvent[1]:"))
 		score = 85;
 	for (line = text; line; line = next) {
@@ -873,13 +873,12 @@ text_detect(const unsigned char *head, size_t len, const char *path)
 }
 
 static int
-csv_detect(const unsigned char *head, size_t len, const char *path)
+csv_detect(struct wb_probe *probe)
 {
-	char *text = textin_decode_head(head, len), *line = text, *nl;
+	char *text = xstrdup(probe_text(probe)), *line = text, *nl;	/* cut below: a copy */
 	struct csv_layout lay;
 	int score = 0;
 
-	(void)path;
 	if (!strncmp(line, "#TYPE", 5) && (nl = strchr(line, '\n')))
 		line = nl + 1;
 	if ((nl = strchr(line, '\n')))

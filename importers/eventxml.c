@@ -353,12 +353,11 @@ xml_import(wb_ingest *ing, struct wb_err *err)
 }
 
 static int
-xml_detect(const unsigned char *head, size_t len, const char *path)
+xml_detect(struct wb_probe *probe)
 {
-	char *text = textin_decode_head(head, len), *p = text;
+	const char *p = probe_text(probe);
 	int score = 0;
 
-	(void)path;
 	/* The document must start with the XML (Event Viewer's copied text
 	 * ends with an "Event Xml:" section: that is event text). */
 	p += strspn(p, " \t\r\n");
@@ -367,7 +366,6 @@ xml_detect(const unsigned char *head, size_t len, const char *path)
 	p += strspn(p, " \t\r\n");
 	if (!strncmp(p, "<Event xmlns=", 13) || !strncmp(p, "<Events>", 8) || !strncmp(p, "<Event>", 7))
 		score = 85;
-	free(text);
 	return score;
 }
 

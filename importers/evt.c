@@ -31,11 +31,12 @@ struct evt_scratch {
 
 /* The 48-byte header: size 0x30, then "LfLe". */
 static int
-evt_detect(const unsigned char *head, size_t len, const char *path)
+evt_detect(struct wb_probe *probe)
 {
-	const char *dot = strrchr(path, '.');
+	const unsigned char *head = probe->head;
+	const char *dot = strrchr(probe->path, '.');
 
-	if (len >= 8 && head[0] == 0x30 && !head[1] && !head[2] && !head[3] &&
+	if (probe->len >= 8 && head[0] == 0x30 && !head[1] && !head[2] && !head[3] &&
 	    !memcmp(head + 4, "LfLe", 4))
 		return 90;
 	return dot && !strcasecmp(dot, ".evt") ? 10 : 0;

@@ -72,11 +72,11 @@ struct evtx_reader {
 };
 
 static int
-evtx_detect(const unsigned char *head, size_t len, const char *path)
+evtx_detect(struct wb_probe *probe)
 {
-	const char *dot = strrchr(path, '.');
+	const char *dot = strrchr(probe->path, '.');
 
-	if (len >= 8 && !memcmp(head, "ElfFile\0", 8))
+	if (probe->len >= 8 && !memcmp(probe->head, "ElfFile\0", 8))
 		return 90;
 	return dot && !strcasecmp(dot, ".evtx") ? 10 : 0;
 }

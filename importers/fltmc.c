@@ -498,21 +498,19 @@ mentions_command(const char *text)
 }
 
 static int
-fltmc_detect(const unsigned char *head, size_t len, const char *path)
+fltmc_detect(struct wb_probe *probe)
 {
-	char *text;
+	const char *text;
 	int score = 0;
 
-	(void)path;
-	if (!len)
+	if (!probe->len)
 		return 0;
-	text = textin_decode_head(head, len);
+	text = probe_text(probe);
 	if ((strstr(text, "Filter Name") && strstr(text, "Num Instances")) ||
 	    (strstr(text, "Volume Name") && strstr(text, "Instance Name") && strstr(text, "Altitude")))
 		score = 90;
 	else if (strstr(text, "fltmc") && mentions_command(text))
 		score = 40;	/* "C:\> fltmc instances" then rows or an error, no header */
-	free(text);
 	return score;
 }
 

@@ -527,9 +527,9 @@ hive_import(wb_ingest *ing, struct wb_err *err)
 }
 
 static int
-hive_detect(const unsigned char *head, size_t len, const char *path)
+hive_detect(struct wb_probe *probe)
 {
-	return len >= 512 && !memcmp(head, "regf", 4) ? 90 : 0;
+	return probe->len >= 512 && !memcmp(probe->head, "regf", 4) ? 90 : 0;
 }
 
 const struct wb_importer importer_hive = {

@@ -8,27 +8,21 @@
 #include "importer.h"
 
 static int
-notes_detect(const unsigned char *head, size_t len, const char *path)
+notes_detect(struct wb_probe *probe)
 {
 	static const char *const exts[] = {".txt", ".md", ".log", ".note", ".text", NULL};
-	const char *dot = strrchr(path, '.');
+	const char *dot = strrchr(probe->path, '.');
 	int ext = 0;
 
 	for (int i = 0; dot && exts[i]; i++)
 		if (!strcasecmp(dot, exts[i]))
 			ext = 1;
-	if (!ext || len == 0)
+	if (!ext || probe->len == 0)
 		return 0;
 	/* Text after decoding: a NUL cuts the decoded head short, so less than
 	 * a third of it means binary.  Control characters are allowed: hostile
 	 * evidence is still evidence, and is shown inert. */
-	{
-		char *text = textin_decode_head(head, len);
-		int score = strlen(text) >= len / 3 ? 5 : 0;
-
-		free(text);
-		return score;
-	}
+	return strlen(probe_text(probe)) >= probe->len / 3 ? 5 : 0;
 }
 
 static int

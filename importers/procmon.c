@@ -733,9 +733,11 @@ head_has(const char *text, size_t n, const char *needle)
 }
 
 static int
-procmon_detect(const unsigned char *head, size_t len, const char *path)
+procmon_detect(struct wb_probe *probe)
 {
-	const char *dot = strrchr(path, '.');
+	const unsigned char *head = probe->head;
+	size_t len = probe->len;
+	const char *dot = strrchr(probe->path, '.');
 	const char *text = (const char *)head;
 	size_t n = len;
 

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/textin.h"
+
 extern const struct wb_importer importer_notes;
 extern const struct wb_importer importer_windbg;
 extern const struct wb_importer importer_fltmc;
@@ -51,6 +53,14 @@ importer_find(const char *name)
 	return NULL;
 }
 
+const char *
+probe_text(struct wb_probe *probe)
+{
+	if (!probe->text)
+		probe->text = textin_decode_head(probe->head, probe->len);
+	return probe->text;
+}
+
 static void
 list_importers(struct wb_buf *b)
 {
@@ -63,6 +73,7 @@ choose(const char *path, const struct wb_import_opts *opts, struct wb_err *err)
 {
 	const struct wb_importer *best = NULL;
 	unsigned char *head;
+	struct wb_probe probe;
 	struct wb_buf names = {0};
 	ssize_t n;
 	int fd, best_score = 0;
@@ -88,14 +99,16 @@ choose(const char *path, const struct wb_import_opts *opts, struct wb_err *err)
 		free(head);
 		return NULL;
 	}
+	probe = (struct wb_probe){.head = head, .len = (size_t)n, .path = path};
 	for (int i = 0; wb_importers[i]; i++) {
-		int score = wb_importers[i]->detect(head, (size_t)n, path);
+		int score = wb_importers[i]->detect(&probe);
 
 		if (score > best_score) {
 			best_score = score;
 			best = wb_importers[i];
 		}
 	}
+	free(probe.text);
 	free(head);
 	if (!best) {
 		list_importers(&names);

@@ -245,16 +245,16 @@ regquery_import(wb_ingest *ing, struct wb_err *err)
 
 /* A HKEY_ line followed by an indented "name    REG_TYPE" line. */
 static int
-regquery_detect(const unsigned char *head, size_t len, const char *path)
+regquery_detect(struct wb_probe *probe)
 {
-	char *text = len ? textin_decode_head(head, len) : NULL;
+	const char *text = probe->len ? probe_text(probe) : NULL;
 	int score = 0;
 
-	for (char *s = text; s && *s && !score;) {
-		char *nl = strchr(s, '\n'), *next = nl ? nl + 1 : s + strlen(s);
+	for (const char *s = text; s && *s && !score;) {
+		const char *nl = strchr(s, '\n'), *next = nl ? nl + 1 : s + strlen(s);
 
 		if (!strncmp(s, "HKEY_", 5)) {
-			char *v = next;
+			const char *v = next;
 
 			while (*v == '\r' || *v == '\n')
 				v++;
@@ -264,7 +264,6 @@ regquery_detect(const unsigned char *head, size_t len, const char *path)
 		}
 		s = next;
 	}
-	free(text);
 	return score;
 }
 

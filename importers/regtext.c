@@ -470,23 +470,21 @@ regtext_import(wb_ingest *ing, struct wb_err *err)
 }
 
 static int
-regtext_detect(const unsigned char *head, size_t len, const char *path)
+regtext_detect(struct wb_probe *probe)
 {
-	const char *dot = strrchr(path, '.');
+	const char *dot = strrchr(probe->path, '.');
 	int ext = dot && !strcasecmp(dot, ".reg") ? 10 : 0;
-	char *text, *s;
+	const char *s;
 	int score = ext;
 
-	if (len == 0)
+	if (probe->len == 0)
 		return 0;
-	text = textin_decode_head(head, len);
-	s = text ? text : "";
+	s = probe_text(probe);
 	if (!strncmp(s, "\xEF\xBB\xBF", 3))
 		s += 3;
 	s += strspn(s, " \t\r\n");
 	if (!strncmp(s, header5, sizeof header5 - 1) || !strncmp(s, header4, sizeof header4 - 1))
 		score = 90;
-	free(text);
 	return score;
 }
 

@@ -355,15 +355,14 @@ vssadmin_import(wb_ingest *ing, struct wb_err *err)
 }
 
 static int
-vssadmin_detect(const unsigned char *head, size_t len, const char *path)
+vssadmin_detect(struct wb_probe *probe)
 {
-	char *text;
+	const char *text;
 	int score = 0;
 
-	(void)path;
-	if (!len)
+	if (!probe->len)
 		return 0;
-	text = textin_decode_head(head, len);
+	text = probe_text(probe);
 	if (strstr(text, "vssadmin 1.1"))
 		score = 90;
 	else if (strstr(text, "Writer name: '") || strstr(text, "Writer Id: {"))
@@ -371,7 +370,6 @@ vssadmin_detect(const unsigned char *head, size_t len, const char *path)
 	else if (strstr(text, "{e8132975-6f93-4464-a53e-1050253ae220}") || strstr(text, "] Stable") ||
 		 (strstr(text, ": [1] ") && strchr(text, '{')))
 		score = 60;
-	free(text);
 	return score;
 }
 

@@ -2213,19 +2213,17 @@ static const struct {
 };
 
 static int
-windbg_detect(const unsigned char *head, size_t len, const char *path)
+windbg_detect(struct wb_probe *probe)
 {
-	char *text;
+	const char *text;
 	int best = 0;
 
-	(void)path;
-	if (len == 0)
+	if (probe->len == 0)
 		return 0;
-	text = textin_decode_head(head, len);
+	text = probe_text(probe);
 	for (size_t i = 0; i < sizeof wd_markers / sizeof wd_markers[0]; i++)
 		if (wd_markers[i].score > best && strstr(text, wd_markers[i].marker))
 			best = wd_markers[i].score;
-	free(text);
 	return best;
 }
 
