@@ -5,12 +5,17 @@
  * libevtx carves from free space are stored with recovered = 1 and counted
  * apart; a record it cannot read becomes a warning with its index.
  *
- * Two threads, so that parsing costs what evtxexport's does: a reader
- * thread does all libevtx work and hands records over in batches through a
- * small bounded queue; the import thread stores them (SQLite, decoders)
- * and, while it waits for a batch, hashes the file (libevtx read it
- * outside ingest_read(), so wb records the digest itself).
- * Memory stays flat: at most EVTX_QUEUE batches of EVTX_BATCH records exist.
+ * Parsing a record (libevtx builds and frees a tree of small allocations
+ * for each one) costs more than storing it, so it runs in reader threads,
+ * one per CPU up to EVTX_MAX_READERS (WB_EVTX_READERS overrides), each with
+ * its own libevtx handle.  The records are cut into blocks of EVTX_BLOCK;
+ * reader k parses blocks k, k + n, k + 2n, ... and hands them over in
+ * batches through its own small queue.  The import thread takes the blocks
+ * back in order, round robin over the readers, so records are stored in
+ * file order whatever the number of readers; while it waits it hashes the
+ * file (libevtx read it outside ingest_read(), so wb records the digest
+ * itself).  Memory stays flat: each reader has at most EVTX_QUEUE batches,
+ * and a batch is cut early when its strings pass EVTX_ARENA_MAX bytes.
  *
  * The 2018 libevtx in Debian has no channel getter: the channel comes from
  * the rendered XML of the first record (a log file holds one channel;
@@ -18,6 +23,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -37,8 +43,10 @@
 
 #define FILETIME_UNIX_EPOCH UINT64_C(116444736000000000)	/* 100 ns ticks 1601..1970 */
 
-#define EVTX_BATCH 256	/* records per batch */
-#define EVTX_QUEUE 4	/* batches in flight */
+#define EVTX_BLOCK 512		/* records per block; several chunks, so few chunks are read twice */
+#define EVTX_QUEUE 3		/* batches in flight per reader */
+#define EVTX_ARENA_MAX (1u << 20)	/* cut a batch early past this many bytes of strings */
+#define EVTX_MAX_READERS 4
 #define NO_OFF SIZE_MAX
 
 /* One record (or one warning) packed into a batch: strings are offsets
@@ -53,22 +61,37 @@ struct evtx_item {
 };
 
 struct evtx_batch {
-	struct evtx_item items[EVTX_BATCH];
+	struct evtx_item items[EVTX_BLOCK];
 	size_t n;
+	bool ends_block;		/* the import thread moves to the next reader after it */
 	struct wb_buf arena;
 	size_t *soff, nsoff, capsoff;
 };
 
+struct evtx_job;
+
+/* One reader thread and its queue (guarded by the job's mutex). */
 struct evtx_reader {
-	libevtx_file_t *file;
-	const char *path;
-	int nrec, nrecovered;
-	char *channel;			/* from the first record, set before any batch */
-	pthread_mutex_t mu;
+	struct evtx_job *job;
+	int first_block;		/* it parses blocks first_block + k * nreaders */
+	libevtx_file_t *file;		/* its own handle; the thread closes it */
+	pthread_t thread;
+	bool started;
 	pthread_cond_t can_fill, can_take;
 	struct evtx_batch batch[EVTX_QUEUE];
 	size_t head, count;		/* next batch to take, batches ready */
-	bool done, stop;
+	bool done;
+	char error[256];		/* why its handle could not be opened, or "" */
+};
+
+struct evtx_job {
+	const char *path;
+	int nrec, nrecovered;		/* live records, then recovered ones */
+	int nreaders;
+	char *channel;			/* from the first record, set before any reader starts */
+	pthread_mutex_t mu;
+	bool stop;			/* the import thread gave up: readers finish */
+	struct evtx_reader reader[EVTX_MAX_READERS];
 };
 
 static int
@@ -269,81 +292,111 @@ evtx_pack(libevtx_record_t *rec, int index, bool recovered, struct evtx_batch *b
 static struct evtx_batch *
 reader_get_batch(struct evtx_reader *rd)
 {
+	struct evtx_job *job = rd->job;
 	struct evtx_batch *b = NULL;
 
-	pthread_mutex_lock(&rd->mu);
-	while (rd->count == EVTX_QUEUE && !rd->stop)
-		pthread_cond_wait(&rd->can_fill, &rd->mu);
-	if (!rd->stop)
+	pthread_mutex_lock(&job->mu);
+	while (rd->count == EVTX_QUEUE && !job->stop)
+		pthread_cond_wait(&rd->can_fill, &job->mu);
+	if (!job->stop)
 		b = &rd->batch[(rd->head + rd->count) % EVTX_QUEUE];
-	pthread_mutex_unlock(&rd->mu);
+	pthread_mutex_unlock(&job->mu);
 	if (b) {
 		b->n = 0;
 		b->nsoff = 0;
+		b->ends_block = false;
 		buf_reset(&b->arena);
 	}
 	return b;
 }
 
 static void
-reader_put_batch(struct evtx_reader *rd)
+reader_put_batch(struct evtx_reader *rd, struct evtx_batch *b, bool ends_block)
 {
-	pthread_mutex_lock(&rd->mu);
+	pthread_mutex_lock(&rd->job->mu);
+	b->ends_block = ends_block;
 	rd->count++;
 	pthread_cond_signal(&rd->can_take);
-	pthread_mutex_unlock(&rd->mu);
+	pthread_mutex_unlock(&rd->job->mu);
+}
+
+/* Read record number i of the whole file (live ones first, then the
+ * recovered ones) into b. */
+static void
+reader_read(struct evtx_reader *rd, int i, struct evtx_batch *b)
+{
+	struct evtx_job *job = rd->job;
+	bool recovered = i >= job->nrec;
+	int index = recovered ? i - job->nrec : i;
+	libevtx_record_t *rec = NULL;
+	libevtx_error_t *e = NULL;
+	char msg[256];
+	int got = recovered ? libevtx_file_get_recovered_record_by_index(rd->file, index, &rec, &e)
+			    : libevtx_file_get_record_by_index(rd->file, index, &rec, &e);
+
+	if (got != 1) {
+		struct evtx_item *it = &b->items[b->n++];
+
+		evtx_errmsg(&e, msg, sizeof msg);
+		*it = (struct evtx_item){.warning = b->arena.len};
+		buf_printf(&b->arena, _("%s record at index %d unreadable: %s"),
+			   recovered ? _("recovered") : _("live"), index, msg);
+		buf_append(&b->arena, "", 1);
+		return;
+	}
+	evtx_pack(rec, index, recovered, b);
+	libevtx_record_free(&rec, NULL);
 }
 
 static void *
 reader_main(void *arg)
 {
 	struct evtx_reader *rd = arg;
+	struct evtx_job *job = rd->job;
+	int total = job->nrec + job->nrecovered;
+	int64_t stride = (int64_t)job->nreaders * EVTX_BLOCK;
 	struct evtx_batch *b = NULL;
 	libevtx_error_t *e = NULL;
-	char msg[256];
 
-	for (int pass = 0; pass < 2; pass++) {
-		int n = pass ? rd->nrecovered : rd->nrec;
+	/* The first reader has the import thread's handle; the others open
+	 * their own, here, in parallel. */
+	if (!rd->file && (libevtx_file_initialize(&rd->file, &e) != 1 ||
+			  libevtx_file_open(rd->file, job->path, LIBEVTX_OPEN_READ, &e) != 1)) {
+		evtx_errmsg(&e, rd->error, sizeof rd->error);
+		if (!rd->error[0])
+			snprintf(rd->error, sizeof rd->error, "libevtx_file_open failed");
+		libevtx_file_free(&rd->file, NULL);
+		goto out;
+	}
+	for (int64_t start = (int64_t)rd->first_block * EVTX_BLOCK; start < total; start += stride) {
+		int end = start + EVTX_BLOCK < total ? (int)start + EVTX_BLOCK : total;
 
-		for (int i = 0; i < n; i++) {
-			libevtx_record_t *rec = NULL;
-			int got;
-
+		for (int i = (int)start; i < end; i++) {
 			if (!b && !(b = reader_get_batch(rd)))
 				goto out;
-			got = pass ? libevtx_file_get_recovered_record_by_index(rd->file, i, &rec, &e)
-				   : libevtx_file_get_record_by_index(rd->file, i, &rec, &e);
-			if (got != 1) {
-				struct evtx_item *it = &b->items[b->n++];
-
-				evtx_errmsg(&e, msg, sizeof msg);
-				*it = (struct evtx_item){.warning = b->arena.len};
-				buf_printf(&b->arena, _("%s record at index %d unreadable: %s"),
-					   pass ? _("recovered") : _("live"), i, msg);
-				buf_append(&b->arena, "", 1);
-			} else {
-				evtx_pack(rec, i, pass == 1, b);
-				libevtx_record_free(&rec, NULL);
-			}
-			if (b->n == EVTX_BATCH || b->arena.len > (1u << 20)) {
-				reader_put_batch(rd);
+			reader_read(rd, i, b);
+			if (i == end - 1 || b->arena.len > EVTX_ARENA_MAX) {
+				reader_put_batch(rd, b, i == end - 1);
 				b = NULL;
 			}
 		}
 	}
-	if (b)
-		reader_put_batch(rd);
 out:
-	pthread_mutex_lock(&rd->mu);
+	/* Closing frees libevtx's record cache: worth doing here, in parallel. */
+	if (rd->file) {
+		libevtx_file_close(rd->file, NULL);
+		libevtx_file_free(&rd->file, NULL);
+	}
+	pthread_mutex_lock(&job->mu);
 	rd->done = true;
 	pthread_cond_signal(&rd->can_take);
-	pthread_mutex_unlock(&rd->mu);
+	pthread_mutex_unlock(&job->mu);
 	return NULL;
 }
 
 /* Store one batch.  Returns 0 or -1 with err. */
 static int
-store_batch(wb_ingest *ing, struct evtx_reader *rd, struct evtx_batch *b, const char ***strings,
+store_batch(wb_ingest *ing, struct evtx_job *job, struct evtx_batch *b, const char ***strings,
 	    size_t *cap, int counts[2], struct wb_err *err)
 {
 	const char *arena = b->arena.data;
@@ -368,7 +421,7 @@ store_batch(wb_ingest *ing, struct evtx_reader *rd, struct evtx_batch *b, const 
 		r.computer = it->computer == NO_OFF ? NULL : arena + it->computer;
 		r.binary = (const unsigned char *)arena + it->binary;
 		r.binary_len = it->binary_len;
-		r.channel = rd->channel;
+		r.channel = job->channel;
 		if (eventdecode_store(ing, &r, err) < 0)
 			return -1;
 		counts[r.recovered]++;
@@ -408,53 +461,69 @@ hash_step(struct evtx_hash *h)
 	return false;
 }
 
+/* How many reader threads: one per online CPU (the import thread needs
+ * less than a CPU of its own), at most EVTX_MAX_READERS, and no more than
+ * there are blocks.  WB_EVTX_READERS=N overrides, to spare the CPUs of a
+ * shared host or to test the ordering. */
 static int
-evtx_import(wb_ingest *ing, struct wb_err *err)
+evtx_nreaders(int total)
 {
-	struct evtx_reader rd = {.path = ingest_path(ing)};
-	libevtx_error_t *e = NULL;
-	libevtx_record_t *first = NULL;
-	int counts[2] = {0, 0}, corrupted, rc = 0;
-	uint32_t flags = 0;
-	const char **strings = NULL;
-	size_t cap = 0;
-	char msg[256], summary[256];
-	pthread_t thread;
-	struct evtx_hash hash = {.fd = -1};
-	bool started;
+	const char *env = getenv("WB_EVTX_READERS");
+	long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	long blocks = ((long)total + EVTX_BLOCK - 1) / EVTX_BLOCK;
 
-	if (libevtx_file_initialize(&rd.file, &e) != 1) {
+	if (n > EVTX_MAX_READERS)
+		n = EVTX_MAX_READERS;
+	if (n > blocks)
+		n = blocks;
+	return n < 1 ? 1 : (int)n;
+}
+
+/* Open the file on the import thread, count its records and note what its
+ * header says.  Returns the handle, or NULL with err. */
+static libevtx_file_t *
+evtx_open(wb_ingest *ing, struct evtx_job *job, uint32_t *flags, struct wb_err *err)
+{
+	libevtx_file_t *file = NULL;
+	libevtx_record_t *first = NULL;
+	libevtx_error_t *e = NULL;
+	char msg[256];
+	int corrupted;
+
+	if (libevtx_file_initialize(&file, &e) != 1) {
 		evtx_errmsg(&e, msg, sizeof msg);
-		return wb_errf(err, "libevtx: %s", msg);
+		wb_errf(err, "libevtx: %s", msg);
+		return NULL;
 	}
-	if (libevtx_file_open(rd.file, rd.path, LIBEVTX_OPEN_READ, &e) != 1) {
+	if (libevtx_file_open(file, job->path, LIBEVTX_OPEN_READ, &e) != 1) {
 		evtx_errmsg(&e, msg, sizeof msg);
 		wb_errf(err, _("%s: not a readable EVTX event log (expected the \"ElfFile\" header): %s"),
-			rd.path, msg);
-		libevtx_file_free(&rd.file, NULL);
-		return -1;
+			job->path, msg);
+		libevtx_file_free(&file, NULL);
+		return NULL;
 	}
-	if (libevtx_file_get_number_of_records(rd.file, &rd.nrec, &e) != 1 ||
-	    libevtx_file_get_number_of_recovered_records(rd.file, &rd.nrecovered, &e) != 1) {
+	if (libevtx_file_get_number_of_records(file, &job->nrec, &e) != 1 ||
+	    libevtx_file_get_number_of_recovered_records(file, &job->nrecovered, &e) != 1 ||
+	    job->nrec < 0 || job->nrecovered < 0 || job->nrec > INT_MAX - job->nrecovered) {
 		evtx_errmsg(&e, msg, sizeof msg);
-		wb_errf(err, _("%s: cannot count the records: %s"), rd.path, msg);
-		libevtx_file_close(rd.file, NULL);
-		libevtx_file_free(&rd.file, NULL);
-		return -1;
+		wb_errf(err, _("%s: cannot count the records: %s"), job->path, msg);
+		libevtx_file_close(file, NULL);
+		libevtx_file_free(&file, NULL);
+		return NULL;
 	}
-	libevtx_file_get_flags(rd.file, &flags, &e);
+	libevtx_file_get_flags(file, flags, &e);
 	libevtx_error_free(&e);
-	corrupted = libevtx_file_is_corrupted(rd.file, &e);
+	corrupted = libevtx_file_is_corrupted(file, &e);
 	libevtx_error_free(&e);
-	if (flags & LIBEVTX_FILE_FLAG_IS_DIRTY)
+	if (*flags & LIBEVTX_FILE_FLAG_IS_DIRTY)
 		ingest_warn(ing, -1, -1, _("the log was not closed cleanly (dirty flag set); "
 					   "all readable records were imported"));
 	if (corrupted == 1)
 		ingest_warn(ing, -1, -1, _("libevtx reports the file as corrupted; readable records "
 					   "were imported"));
-	for (int i = 0; i < rd.nrec && !rd.channel; i++) {
-		if (libevtx_file_get_record_by_index(rd.file, i, &first, &e) == 1) {
-			rd.channel = evtx_channel(first);
+	for (int i = 0; i < job->nrec && !job->channel; i++) {
+		if (libevtx_file_get_record_by_index(file, i, &first, &e) == 1) {
+			job->channel = evtx_channel(first);
 			libevtx_record_free(&first, NULL);
 			break;
 		}
@@ -462,43 +531,128 @@ evtx_import(wb_ingest *ing, struct wb_err *err)
 		if (i >= 16)
 			break;	/* a damaged head: no channel rather than a slow scan */
 	}
+	return file;
+}
 
-	pthread_mutex_init(&rd.mu, NULL);
-	pthread_cond_init(&rd.can_fill, NULL);
-	pthread_cond_init(&rd.can_take, NULL);
-	hash.fd = open(rd.path, O_RDONLY | O_CLOEXEC);
-	sha256_init(&hash.ctx);
-	started = pthread_create(&thread, NULL, reader_main, &rd) == 0;
-	if (!started)
-		rc = wb_errf(err, _("cannot start the EVTX reader thread"));
-	while (rc == 0) {
-		struct evtx_batch *b;
+/* Take the next batch in file order: blocks go round robin over the
+ * readers.  Hashes the file while it waits.  NULL when every block has
+ * been taken (or a reader could not open the file: see its error). */
+static struct evtx_batch *
+take_batch(struct evtx_job *job, int cur, struct evtx_hash *hash)
+{
+	struct evtx_reader *rd = &job->reader[cur];
+	struct evtx_batch *b;
 
-		pthread_mutex_lock(&rd.mu);
-		while (rd.count == 0 && !rd.done) {
-			bool hashed;
+	pthread_mutex_lock(&job->mu);
+	while (rd->count == 0 && !rd->done) {
+		bool hashed;
 
-			pthread_mutex_unlock(&rd.mu);
-			hashed = hash_step(&hash);
-			pthread_mutex_lock(&rd.mu);
-			if (!hashed && rd.count == 0 && !rd.done)
-				pthread_cond_wait(&rd.can_take, &rd.mu);
-		}
-		b = rd.count ? &rd.batch[rd.head] : NULL;
-		pthread_mutex_unlock(&rd.mu);
-		if (!b)
-			break;		/* reader finished and everything is stored */
-		rc = store_batch(ing, &rd, b, &strings, &cap, counts, err);
-		pthread_mutex_lock(&rd.mu);
-		rd.head = (rd.head + 1) % EVTX_QUEUE;
-		rd.count--;
-		if (rc < 0)
-			rd.stop = true;	/* database error or cancel: let the reader go */
-		pthread_cond_signal(&rd.can_fill);
-		pthread_mutex_unlock(&rd.mu);
+		pthread_mutex_unlock(&job->mu);
+		hashed = hash_step(hash);
+		pthread_mutex_lock(&job->mu);
+		if (!hashed && rd->count == 0 && !rd->done)
+			pthread_cond_wait(&rd->can_take, &job->mu);
 	}
-	if (started)
-		pthread_join(thread, NULL);
+	/* A finished reader with an empty queue owns the next block: there
+	 * is none, so every block before it has been stored. */
+	b = rd->count ? &rd->batch[rd->head] : NULL;
+	pthread_mutex_unlock(&job->mu);
+	return b;
+}
+
+static void
+release_batch(struct evtx_job *job, int cur)
+{
+	struct evtx_reader *rd = &job->reader[cur];
+
+	pthread_mutex_lock(&job->mu);
+	rd->head = (rd->head + 1) % EVTX_QUEUE;
+	rd->count--;
+	pthread_cond_signal(&rd->can_fill);
+	pthread_mutex_unlock(&job->mu);
+}
+
+/* A database error, a cancel or a reader that failed: let every reader go. */
+static void
+stop_readers(struct evtx_job *job)
+{
+	pthread_mutex_lock(&job->mu);
+	job->stop = true;
+	for (int k = 0; k < job->nreaders; k++)
+		pthread_cond_signal(&job->reader[k].can_fill);
+	pthread_mutex_unlock(&job->mu);
+}
+
+static int
+evtx_import(wb_ingest *ing, struct wb_err *err)
+{
+	struct evtx_job job = {.path = ingest_path(ing)};
+	int counts[2] = {0, 0}, rc = 0, cur = 0;
+	uint32_t flags = 0;
+	const char **strings = NULL;
+	size_t cap = 0;
+	char summary[256];
+	struct evtx_hash hash = {.fd = -1};
+	libevtx_file_t *file = evtx_open(ing, &job, &flags, err);
+
+	if (!file)
+		return -1;
+	job.nreaders = evtx_nreaders(job.nrec + job.nrecovered);
+	pthread_mutex_init(&job.mu, NULL);
+	for (int k = 0; k < job.nreaders; k++) {
+		struct evtx_reader *rd = &job.reader[k];
+
+		rd->job = &job;
+		rd->first_block = k;
+		pthread_cond_init(&rd->can_fill, NULL);
+		pthread_cond_init(&rd->can_take, NULL);
+	}
+	job.reader[0].file = file;
+	hash.fd = open(job.path, O_RDONLY | O_CLOEXEC);
+	sha256_init(&hash.ctx);
+	for (int k = 0; k < job.nreaders && rc == 0; k++) {
+		struct evtx_reader *rd = &job.reader[k];
+
+		rd->started = pthread_create(&rd->thread, NULL, reader_main, rd) == 0;
+		if (!rd->started) {
+			rc = wb_errf(err, _("cannot start the EVTX reader threads"));
+		}
+	}
+	while (rc == 0) {
+		struct evtx_batch *b = take_batch(&job, cur, &hash);
+		bool ends_block;
+
+		if (!b) {
+			if (job.reader[cur].error[0])
+				rc = wb_errf(err, _("%s: cannot open the file again for a reader thread: %s"),
+					     job.path, job.reader[cur].error);
+			break;
+		}
+		ends_block = b->ends_block;
+		rc = store_batch(ing, &job, b, &strings, &cap, counts, err);
+		release_batch(&job, cur);
+		if (ends_block)
+			cur = (cur + 1) % job.nreaders;
+	}
+	if (rc < 0)
+		stop_readers(&job);
+	for (int k = 0; k < job.nreaders; k++) {
+		struct evtx_reader *rd = &job.reader[k];
+
+		if (rd->started)
+			pthread_join(rd->thread, NULL);
+		else if (rd->file) {
+			libevtx_file_close(rd->file, NULL);
+			libevtx_file_free(&rd->file, NULL);
+		}
+		pthread_cond_destroy(&rd->can_fill);
+		pthread_cond_destroy(&rd->can_take);
+		for (int i = 0; i < EVTX_QUEUE; i++) {
+			buf_fini(&rd->batch[i].arena);
+			free(rd->batch[i].soff);
+		}
+	}
+	pthread_mutex_destroy(&job.mu);
 	while (rc == 0 && hash_step(&hash))
 		;
 	if (hash.fd >= 0)
@@ -514,22 +668,13 @@ evtx_import(wb_ingest *ing, struct wb_err *err)
 	}
 	if (rc == 0) {
 		snprintf(summary, sizeof summary, "EVTX%s%s, %d records, %d recovered%s%s",
-			 rd.channel ? " " : "", rd.channel ? rd.channel : "", counts[0], counts[1],
-			 counts[0] + counts[1] < rd.nrec + rd.nrecovered ? ", some unreadable" : "",
+			 job.channel ? " " : "", job.channel ? job.channel : "", counts[0], counts[1],
+			 counts[0] + counts[1] < job.nrec + job.nrecovered ? ", some unreadable" : "",
 			 flags & LIBEVTX_FILE_FLAG_IS_DIRTY ? ", dirty" : "");
 		ingest_set_summary(ing, summary);
 	}
-	pthread_mutex_destroy(&rd.mu);
-	pthread_cond_destroy(&rd.can_fill);
-	pthread_cond_destroy(&rd.can_take);
-	for (int i = 0; i < EVTX_QUEUE; i++) {
-		buf_fini(&rd.batch[i].arena);
-		free(rd.batch[i].soff);
-	}
 	free(strings);
-	free(rd.channel);
-	libevtx_file_close(rd.file, NULL);
-	libevtx_file_free(&rd.file, NULL);
+	free(job.channel);
 	return rc;
 }
 
