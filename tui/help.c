@@ -37,7 +37,13 @@ help_build(struct view *v)
 	text_view_clear(v);
 	text_view_add(v, ST_TITLE, NULL, "%s", _("Keys and commands (q: back, / search here)"));
 	text_view_add(v, ST_NORMAL, NULL, "%s", "");
-	text_view_add(v, ST_HEADING, NULL, "%-20s %-16s %s", _("Keys"), _(":command"), _("What it does"));
+	{	/* padded by display width: the headings may be Japanese */
+		const char *keys_h = _("Keys"), *cmd_h = _(":command");
+		int pk = 20 - draw_width(a, keys_h), pc = 16 - draw_width(a, cmd_h);
+
+		text_view_add(v, ST_HEADING, NULL, "%s%*s %s%*s %s", keys_h, pk > 0 ? pk : 0, "",
+			      cmd_h, pc > 0 ? pc : 0, "", _("What it does"));
+	}
 	for (int i = 1; i < ACT_COUNT; i++) {
 		const struct action_info *ai = action_info((enum wb_action)i);
 

@@ -86,6 +86,16 @@ else
 	keys '?'
 	shows ':move-down' "ja UI: help"
 	ok "$([ "$(widest)" -le 80 ]; echo $?)" "ja UI: the help fits the screen"
+	# The headings are padded by display width: ":command" heads its column.
+	cols=$(screen | LC_ALL=C.UTF-8 python3 -c '
+import sys, unicodedata
+def width(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = sys.stdin.read().splitlines()
+head = next(l for l in lines if ":command" in l)
+row = next(l for l in lines if ":move-down" in l)
+print(width(head[:head.index(":command")]), width(row[:row.index(":move-down")]))')
+	is "${cols% *}" "${cols#* }" "ja UI: help headings line up with their columns"
 	keys Q
 	shows 'WB-EXIT=0' "ja UI: quit"
 fi
