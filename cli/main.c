@@ -8,6 +8,10 @@
 
 #include "cli.h"
 
+#ifdef HAVE_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 const struct cli_cmd cli_commands[] = {
 	{"new", N_("CASE [--title TEXT] [--symptom TEXT] [--tz +HH:MM]"), N_("create a case"), cmd_new},
 	{"open", N_("CASE [--create]"), N_("open a case in the terminal UI"), cmd_open},
@@ -144,6 +148,10 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("wb %s\n", PACKAGE_VERSION);
+#ifdef HAVE_MIMALLOC
+		printf("mimalloc %d.%d.%d (the allocator)\n", mi_version() / 100,
+		       mi_version() / 10 % 10, mi_version() % 10);
+#endif
 		return EXIT_OK;
 	}
 	if (!(c = find_cmd(argv[1]))) {
