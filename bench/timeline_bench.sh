@@ -1,7 +1,17 @@
 #!/bin/sh
-# Timeline benchmark: a case with 1,000,000 timeline rows.  Time until the
-# last row is on screen after `G` in wb's TUI, against the tool an engineer
-# would otherwise use on the same timeline exported as text: less +G.
+# Timeline benchmark: a case with 1,000,000 timeline rows, each tool in an
+# 80x24 tmux pane.  Compared: wb's TUI (`wb open`, then `3` for the timeline)
+# against the tools an engineer would otherwise use on the same timeline
+# exported as text (`wb timeline`): less -S, and lnav if it is installed
+# (skipped, and said so, if not).  Two times per tool, best of 5:
+#   start: from starting the tool until its first screen shows the first rows
+#          (wb queries the case; less reads one screen; lnav indexes the whole
+#          file first),
+#   G:     from pressing G until the last row ("event 1000000") is on screen.
+# lnav opens at the end of a file by default (tail mode); `-c ':goto 0'` makes
+# it open at the top like the others, so that G means the same for all three.
+# lnav gets a private HOME and XDG dirs in the temp dir, warmed once (its
+# first start writes its default formats there).
 # Usage: timeline_bench.sh BUILDDIR [ROWS]
 set -eu
 build=$1
@@ -9,8 +19,12 @@ rows=${2:-1000000}
 wb=$build/wb
 tmp=$(mktemp -d /tmp/wbbench.XXXXXX)
 sock=wbbench$$
-trap 'tmux -L $sock kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+# (|| true: under set -e a failing kill-server, the server being gone
+# already, would end the trap before the rm.)
+trap 'tmux -L $sock kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
 export WB_CASES="$tmp/cases" HOME="$tmp" LC_ALL=C.UTF-8 TERM=xterm-256color
+export XDG_CONFIG_HOME="$tmp/xdg/config" XDG_DATA_HOME="$tmp/xdg/data" \
+	XDG_CACHE_HOME="$tmp/xdg/cache" XDG_STATE_HOME="$tmp/xdg/state"
 "$wb" new big >/dev/null
 sqlite3 "$WB_CASES/big.wb" "
 INSERT INTO evidence(id, kind, importer, importer_version, path, size, imported_at, imported_by, records, status)
@@ -20,11 +34,21 @@ INSERT INTO timeline(evidence_id, ts, local, level, kind, summary)
 SELECT 1, 1714521600000000 + i * 1000000, 0, 'info', 'event', 'event ' || i FROM n;"
 "$wb" timeline big >"$tmp/timeline.txt"
 
+lnav=
+if command -v lnav >/dev/null 2>&1; then
+	lnav=lnav
+	mkdir -p "$tmp/lnavtmp"
+	TMPDIR="$tmp/lnavtmp" lnav -n -q -N </dev/null >/dev/null 2>&1 || true
+else
+	echo "timeline_bench: lnav is not installed, lnav skipped"
+fi
+
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
-# wait_for PATTERN: poll the pane until it shows PATTERN (10 s at most).
+# wait_for PATTERN: poll the pane until it shows PATTERN (gives up after
+# 6000 polls, 30 s or more).
 wait_for() {
 	i=0
-	while [ $i -lt 2000 ]; do
+	while [ $i -lt 6000 ]; do
 		tmux -L $sock capture-pane -p -t bench | grep -Eq -- "$1" && return 0
 		sleep 0.005
 		i=$((i + 1))
@@ -32,34 +56,73 @@ wait_for() {
 	echo "timeline_bench: timed out waiting for /$1/" >&2
 	return 1
 }
-# time_end CMD PATTERN-READY PATTERN-END KEY: start CMD in an 80x24 pane,
-# wait until it is ready, press KEY, print the ms until PATTERN-END shows.
-time_end() {
-	tmux -L $sock -f /dev/null new-session -d -s bench -x 80 -y 24 "$1"
-	wait_for "$2"
+# The first and the last row as wb, less -S and lnav show them (lnav pads
+# rows with blanks up to its right border).
+first='event 1( |$)'
+last="event $rows( |\$)"
+# measure CMD [READY KEY]: start CMD in an 80x24 pane (if READY is given,
+# wait for it and press KEY first), wait for the first rows, press G, wait
+# for the last row; print "START-MS G-MS".
+measure() {
 	t0=$(ms)
-	tmux -L $sock send-keys -t bench "$4"
-	wait_for "$3"
+	tmux -L $sock -f /dev/null new-session -d -s bench -x 80 -y 24 "$1"
+	if [ $# -gt 1 ]; then
+		wait_for "$2"
+		tmux -L $sock send-keys -t bench "$3"
+	fi
+	wait_for "$first"
 	t1=$(ms)
+	tmux -L $sock send-keys -t bench G
+	wait_for "$last"
+	t2=$(ms)
 	tmux -L $sock kill-server 2>/dev/null || true
-	echo $((t1 - t0))
+	echo "$((t1 - t0)) $((t2 - t1))"
 }
-best_wb=; best_less=
+# min VAR VALUE: set VAR to VALUE if VAR is empty or larger.
+min() {
+	eval "cur=\${$1}"
+	if [ -z "$cur" ] || [ "$2" -lt "$cur" ]; then
+		eval "$1=\$2"
+	fi
+}
+# ratio A B: A / B to two places (B counted as at least 1).
+ratio() {
+	d=$2
+	[ "$d" -gt 0 ] || d=1
+	echo "scale=2; $1 / $d" | bc | sed 's/^\./0./'
+}
+
+best_wb=; best_less=; best_lnav=; open_wb=; open_less=; open_lnav=
 for run in 1 2 3 4 5; do
-	sock=wbbench$$-$run
 	# wb opens on the overview: switch to the timeline first, then G.
-	tmux -L $sock -f /dev/null new-session -d -s bench -x 80 -y 24 "$wb open big"
-	wait_for 'Overview'
-	tmux -L $sock send-keys -t bench 3
-	wait_for "1/$rows"
-	t0=$(ms); tmux -L $sock send-keys -t bench G; wait_for "$rows/$rows"; t1=$(ms)
-	tmux -L $sock kill-server 2>/dev/null || true
-	w=$((t1 - t0))
+	sock=wbbench$$-$run
+	r=$(measure "$wb open big" 'Overview' 3)
+	min open_wb "${r% *}"
+	min best_wb "${r#* }"
+	start="wb TUI ${r% *} ms"
+	g="wb TUI ${r#* } ms"
 	sock=wbbench$$-less$run
-	l=$(time_end "less -S $tmp/timeline.txt" 'event 1$' "event $rows\$" 'G')
-	echo "run $run: wb TUI G ${w} ms, less G ${l} ms"
-	[ -z "$best_wb" ] || [ "$w" -lt "$best_wb" ] && best_wb=$w
-	[ -z "$best_less" ] || [ "$l" -lt "$best_less" ] && best_less=$l
+	r=$(measure "less -S $tmp/timeline.txt")
+	min open_less "${r% *}"
+	min best_less "${r#* }"
+	start="$start, less ${r% *} ms"
+	g="$g, less ${r#* } ms"
+	if [ "$lnav" ]; then
+		sock=wbbench$$-lnav$run
+		r=$(measure "TMPDIR=$tmp/lnavtmp lnav -c ':goto 0' $tmp/timeline.txt")
+		min open_lnav "${r% *}"
+		min best_lnav "${r#* }"
+		start="$start, lnav ${r% *} ms"
+		g="$g, lnav ${r#* } ms"
+	fi
+	echo "run $run: start to first rows: $start; G to last row: $g"
 done
-[ "$best_less" -gt 0 ] || best_less=1
-echo "timeline: $rows rows, end of the timeline on screen: wb TUI ${best_wb} ms, less +G ${best_less} ms (best of 5); ratio $(echo "scale=2; $best_wb / $best_less" | bc)"
+if [ "$lnav" ]; then
+	g_lnav="; lnav G ${best_lnav} ms, ratio wb/lnav $(ratio "$best_wb" "$best_lnav")"
+	start_lnav=", lnav ${open_lnav} ms (best of 5); ratio wb/less $(ratio "$open_wb" "$open_less"), wb/lnav $(ratio "$open_wb" "$open_lnav")"
+else
+	g_lnav="; lnav skipped (not installed)"
+	start_lnav=" (best of 5); ratio wb/less $(ratio "$open_wb" "$open_less"); lnav skipped (not installed)"
+fi
+echo "timeline: $rows rows, end of the timeline on screen: wb TUI ${best_wb} ms, less +G ${best_less} ms (best of 5); ratio $(ratio "$best_wb" "$best_less")$g_lnav"
+echo "timeline: $rows rows, start to first rows on screen: wb TUI (open, 3) ${open_wb} ms, less ${open_less} ms$start_lnav"
