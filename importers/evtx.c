@@ -614,9 +614,8 @@ evtx_import(wb_ingest *ing, struct wb_err *err)
 		struct evtx_reader *rd = &job.reader[k];
 
 		rd->started = pthread_create(&rd->thread, NULL, reader_main, rd) == 0;
-		if (!rd->started) {
+		if (!rd->started)
 			rc = wb_errf(err, _("cannot start the EVTX reader threads"));
-		}
 	}
 	while (rc == 0) {
 		struct evtx_batch *b = take_batch(&job, cur, &hash);
