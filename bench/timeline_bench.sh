@@ -92,29 +92,26 @@ ratio() {
 	echo "scale=2; $1 / $d" | bc | sed 's/^\./0./'
 }
 
+# run_tool NAME LABEL CMD [READY KEY]: measure one tool in this run; keep
+# its best times in open_NAME and best_NAME and add them to the run's line.
+run_tool() {
+	name=$1 label=$2
+	shift 2
+	sock=wbbench$$-$name$run
+	r=$(measure "$@")
+	min "open_$name" "${r% *}"
+	min "best_$name" "${r#* }"
+	start="$start${start:+, }$label ${r% *} ms"
+	g="$g${g:+, }$label ${r#* } ms"
+}
+
 best_wb=; best_less=; best_lnav=; open_wb=; open_less=; open_lnav=
 for run in 1 2 3 4 5; do
+	start= g=
 	# wb opens on the overview: switch to the timeline first, then G.
-	sock=wbbench$$-$run
-	r=$(measure "$wb open big" 'Overview' 3)
-	min open_wb "${r% *}"
-	min best_wb "${r#* }"
-	start="wb TUI ${r% *} ms"
-	g="wb TUI ${r#* } ms"
-	sock=wbbench$$-less$run
-	r=$(measure "less -S $tmp/timeline.txt")
-	min open_less "${r% *}"
-	min best_less "${r#* }"
-	start="$start, less ${r% *} ms"
-	g="$g, less ${r#* } ms"
-	if [ "$lnav" ]; then
-		sock=wbbench$$-lnav$run
-		r=$(measure "TMPDIR=$tmp/lnavtmp lnav -c ':goto 0' $tmp/timeline.txt")
-		min open_lnav "${r% *}"
-		min best_lnav "${r#* }"
-		start="$start, lnav ${r% *} ms"
-		g="$g, lnav ${r#* } ms"
-	fi
+	run_tool wb "wb TUI" "$wb open big" 'Overview' 3
+	run_tool less less "less -S $tmp/timeline.txt"
+	[ -z "$lnav" ] || run_tool lnav lnav "TMPDIR=$tmp/lnavtmp lnav -c ':goto 0' $tmp/timeline.txt"
 	echo "run $run: start to first rows: $start; G to last row: $g"
 done
 if [ "$lnav" ]; then
