@@ -304,7 +304,6 @@ reader_get_batch(struct evtx_reader *rd)
 	if (b) {
 		b->n = 0;
 		b->nsoff = 0;
-		b->ends_block = false;
 		buf_reset(&b->arena);
 	}
 	return b;
